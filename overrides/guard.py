@@ -57,6 +57,12 @@ class GuardedCall:
 Check = Callable[[GuardedCall], None]
 
 
+def guard(check: Check, call_path: str) -> Callable[[F], F]:
+    """:func:`guarded` as a decorator: generated methods are defined in their public class,
+    so type checkers and tracebacks name that class."""
+    return lambda generated: guarded(generated, check, call_path)
+
+
 def guarded(generated: F, check: Check, call_path: str) -> F:
     """The public method: bind the arguments to ``generated``'s signature (a ``TypeError``
     naming ``call_path`` comes first), run ``check``, then call ``generated``. It shows the
@@ -109,7 +115,7 @@ def _run(
 def _signature_error(
     signature: inspect.Signature, call_path: str, args: tuple[Any, ...], exc: TypeError
 ) -> str:
-    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_ONLY][1:]
+    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]
     if len(args) > len(positional):
         takes = f"{len(positional)} positional argument{'s' if len(positional) != 1 else ''}"
         named = f" ({', '.join(positional)})" if positional else ""

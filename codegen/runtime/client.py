@@ -166,6 +166,14 @@ class _ClientCore(Generic[HttpT]):
         self._pool = _Pool(http_client, owned=http_client is None)
         self._owns_pool = True
 
+    if not TYPE_CHECKING:  # a type checker must still refuse unknown names
+
+        def __getattr__(self, name: str) -> Any:
+            """Runs only when the attribute is missing: it names what was probably meant."""
+            from .resource import no_attribute
+
+            no_attribute(self, name)
+
     @property
     def config(self) -> ClientConfig:
         return self._config
@@ -554,7 +562,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         http: httpx.Client = pool.http
         return http
 
-    def request(
+    def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -567,7 +575,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         result: T = self._exchange(call, self._result)
         return result
 
-    def request_raw(
+    def _request_raw(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -626,7 +634,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         ``ListObject`` of those that auto-pages by re-sending this call.
         """
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
-        result: StripeObject = client.request(op, (), dict(params or {}), options)
+        result: StripeObject = client._request(op, (), dict(params or {}), options)
         return result
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
@@ -681,7 +689,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         return http
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[ListObject[T]],
         path_args: tuple[str, ...],
@@ -690,7 +698,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> AsyncListObject[T]: ...
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[SearchResult[T]],
         path_args: tuple[str, ...],
@@ -699,7 +707,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> AsyncSearchResult[T]: ...
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -707,7 +715,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         options: Mapping[str, Any],
     ) -> T: ...
 
-    async def request(
+    async def _request(
         self,
         op: Operation[Any],
         path_args: tuple[str, ...],
@@ -724,7 +732,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
         return as_async(super()._result(call, status, headers, body, attempts))
 
-    async def request_raw(
+    async def _request_raw(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -783,7 +791,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> StripeObject:
         """Call an endpoint this package does not generate; see ``StripeClient.raw_request``."""
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
-        result: StripeObject = await client.request(op, (), dict(params or {}), options)
+        result: StripeObject = await client._request(op, (), dict(params or {}), options)
         return result
 
     async def batch(

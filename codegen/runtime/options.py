@@ -20,7 +20,11 @@ class SequenceNotStr(Protocol[_T_co]):
     """What array parameters accept: a list or tuple, never a bare ``str``.
 
     ``str`` is a ``Sequence[str]``, so ``expand="customer"`` would type-check; its
-    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out."""
+    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out.
+
+    No ``index``/``count``: a member taking the item type in a parameter (``list.index(value:
+    T)`` against ``value: Any``) makes mypy solve a list display's item type as ``Any``, and
+    ``items=[{"pricee": ...}]`` would then go unchecked."""
 
     @overload
     def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
@@ -30,8 +34,6 @@ class SequenceNotStr(Protocol[_T_co]):
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[_T_co]: ...
     def __reversed__(self) -> Iterator[_T_co]: ...
-    def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
-    def count(self, value: Any, /) -> int: ...
 
 
 FileInput = Union[

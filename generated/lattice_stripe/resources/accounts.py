@@ -12,7 +12,7 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -89,8 +89,8 @@ if TYPE_CHECKING:
     )
 
 
-class _AccountsBase(SyncResource):
-    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
+class Accounts(SyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
@@ -204,7 +204,7 @@ class _AccountsBase(SyncResource):
             type: The type of Stripe account to create. May be one of `custom`, `express` or
                 `standard`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccounts,
             (),
             {
@@ -232,7 +232,6 @@ class _AccountsBase(SyncResource):
     def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -246,7 +245,7 @@ class _AccountsBase(SyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -282,7 +281,7 @@ class _AccountsBase(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccounts,
             (),
             {
@@ -295,10 +294,10 @@ class _AccountsBase(SyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -316,7 +315,7 @@ class _AccountsBase(SyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -329,7 +328,6 @@ class _AccountsBase(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -341,7 +339,7 @@ class _AccountsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -353,7 +351,6 @@ class _AccountsBase(SyncResource):
     def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -428,7 +425,7 @@ class _AccountsBase(SyncResource):
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -451,19 +448,12 @@ class _AccountsBase(SyncResource):
         )
 
 
-class Accounts(_AccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AccountsBankAccounts(SyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -492,7 +482,7 @@ class AccountsBankAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -509,14 +499,13 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -530,7 +519,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -542,7 +530,7 @@ class AccountsBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -558,7 +546,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -613,7 +600,7 @@ class AccountsBankAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -647,7 +634,6 @@ class AccountsCapabilities(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -660,7 +646,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -673,7 +659,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -685,7 +670,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -701,7 +686,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -722,7 +706,7 @@ class AccountsCapabilities(SyncResource):
                     false. Most capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -742,7 +726,6 @@ class AccountsExternalAccounts(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -771,7 +754,7 @@ class AccountsExternalAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -788,14 +771,13 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -808,7 +790,6 @@ class AccountsExternalAccounts(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -833,7 +814,7 @@ class AccountsExternalAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -849,7 +830,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -861,7 +841,7 @@ class AccountsExternalAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -877,7 +857,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -932,7 +911,7 @@ class AccountsExternalAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -966,7 +945,6 @@ class AccountsLoginLinks(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -980,7 +958,7 @@ class AccountsLoginLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -996,7 +974,6 @@ class AccountsPeople(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         address: AccountsPeopleCreateParamsAddress | None = None,
         address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
@@ -1078,7 +1055,7 @@ class AccountsPeople(SyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -1117,7 +1094,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1127,7 +1103,7 @@ class AccountsPeople(SyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -1140,7 +1116,6 @@ class AccountsPeople(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1169,7 +1144,7 @@ class AccountsPeople(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -1186,7 +1161,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1198,7 +1172,7 @@ class AccountsPeople(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -1214,7 +1188,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         address: AccountsPeopleUpdateParamsAddress | None = None,
         address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
@@ -1296,7 +1269,7 @@ class AccountsPeople(SyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -1341,7 +1314,6 @@ class AccountsPersons(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         address: AccountsPersonsCreateParamsAddress | None = None,
         address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
@@ -1423,7 +1395,7 @@ class AccountsPersons(SyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -1462,7 +1434,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1472,7 +1443,7 @@ class AccountsPersons(SyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -1485,7 +1456,6 @@ class AccountsPersons(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1514,7 +1484,7 @@ class AccountsPersons(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -1531,7 +1501,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1543,7 +1512,7 @@ class AccountsPersons(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -1559,7 +1528,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         address: AccountsPersonsUpdateParamsAddress | None = None,
         address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
@@ -1641,7 +1609,7 @@ class AccountsPersons(SyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,
@@ -1680,8 +1648,8 @@ class AccountsPersons(SyncResource):
         )
 
 
-class _AsyncAccountsBase(AsyncResource):
-    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
+class AsyncAccounts(AsyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
@@ -1795,7 +1763,7 @@ class _AsyncAccountsBase(AsyncResource):
             type: The type of Stripe account to create. May be one of `custom`, `express` or
                 `standard`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccounts,
             (),
             {
@@ -1823,7 +1791,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -1837,7 +1804,7 @@ class _AsyncAccountsBase(AsyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -1873,7 +1840,7 @@ class _AsyncAccountsBase(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccounts,
             (),
             {
@@ -1886,10 +1853,10 @@ class _AsyncAccountsBase(AsyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     async def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -1907,7 +1874,7 @@ class _AsyncAccountsBase(AsyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -1920,7 +1887,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1932,7 +1898,7 @@ class _AsyncAccountsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -1944,7 +1910,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -2019,7 +1984,7 @@ class _AsyncAccountsBase(AsyncResource):
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -2042,19 +2007,12 @@ class _AsyncAccountsBase(AsyncResource):
         )
 
 
-class AsyncAccounts(_AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AsyncAccountsBankAccounts(AsyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2083,7 +2041,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -2100,14 +2058,13 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -2121,7 +2078,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2133,7 +2089,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -2149,7 +2105,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2204,7 +2159,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -2238,7 +2193,6 @@ class AsyncAccountsCapabilities(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2251,7 +2205,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -2264,7 +2218,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2276,7 +2229,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2292,7 +2245,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -2313,7 +2265,7 @@ class AsyncAccountsCapabilities(AsyncResource):
                     false. Most capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2333,7 +2285,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2362,7 +2313,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2379,14 +2330,13 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2399,7 +2349,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2424,7 +2373,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2440,7 +2389,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2452,7 +2400,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2468,7 +2416,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2523,7 +2470,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2557,7 +2504,6 @@ class AsyncAccountsLoginLinks(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2571,7 +2517,7 @@ class AsyncAccountsLoginLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -2587,7 +2533,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         address: AccountsPeopleCreateParamsAddress | None = None,
         address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
@@ -2669,7 +2614,7 @@ class AsyncAccountsPeople(AsyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -2708,7 +2653,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -2718,7 +2662,7 @@ class AsyncAccountsPeople(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -2731,7 +2675,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2760,7 +2703,7 @@ class AsyncAccountsPeople(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -2777,7 +2720,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2789,7 +2731,7 @@ class AsyncAccountsPeople(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -2805,7 +2747,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         address: AccountsPeopleUpdateParamsAddress | None = None,
         address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
@@ -2887,7 +2828,7 @@ class AsyncAccountsPeople(AsyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -2932,7 +2873,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         address: AccountsPersonsCreateParamsAddress | None = None,
         address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
@@ -3014,7 +2954,7 @@ class AsyncAccountsPersons(AsyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -3053,7 +2993,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -3063,7 +3002,7 @@ class AsyncAccountsPersons(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -3076,7 +3015,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3105,7 +3043,7 @@ class AsyncAccountsPersons(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -3122,7 +3060,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3134,7 +3071,7 @@ class AsyncAccountsPersons(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -3150,7 +3087,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         address: AccountsPersonsUpdateParamsAddress | None = None,
         address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
@@ -3232,7 +3168,7 @@ class AsyncAccountsPersons(AsyncResource):
             ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,

@@ -64,7 +64,7 @@ class ApplicationFees(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -81,7 +81,6 @@ class ApplicationFees(SyncResource):
     def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -95,7 +94,7 @@ class ApplicationFees(SyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -109,7 +108,6 @@ class ApplicationFees(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -122,7 +120,7 @@ class ApplicationFees(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -138,7 +136,6 @@ class ApplicationFeesRefunds(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -169,7 +166,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -183,7 +180,6 @@ class ApplicationFeesRefunds(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -211,7 +207,7 @@ class ApplicationFeesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -227,7 +223,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -241,7 +236,7 @@ class ApplicationFeesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -257,7 +252,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -278,7 +272,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -330,7 +324,7 @@ class AsyncApplicationFees(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -347,7 +341,6 @@ class AsyncApplicationFees(AsyncResource):
     async def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -361,7 +354,7 @@ class AsyncApplicationFees(AsyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -375,7 +368,6 @@ class AsyncApplicationFees(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -388,7 +380,7 @@ class AsyncApplicationFees(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -404,7 +396,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -435,7 +426,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -449,7 +440,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -477,7 +467,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -493,7 +483,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -507,7 +496,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -523,7 +512,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -544,7 +532,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,

@@ -46,7 +46,7 @@ class BalanceResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalance,
             (),
             {
@@ -115,7 +115,7 @@ class BalanceHistory(SyncResource):
                 `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
                 `transfer_refund`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -135,7 +135,6 @@ class BalanceHistory(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -149,7 +148,7 @@ class BalanceHistory(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {
@@ -180,7 +179,7 @@ class AsyncBalanceResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalance,
             (),
             {
@@ -249,7 +248,7 @@ class AsyncBalanceHistory(AsyncResource):
                 `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
                 `transfer_refund`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -269,7 +268,6 @@ class AsyncBalanceHistory(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -283,7 +281,7 @@ class AsyncBalanceHistory(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {

@@ -83,7 +83,7 @@ class BalanceTransactions(SyncResource):
                 `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
                 `transfer_refund`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceTransactions,
             (),
             {
@@ -103,7 +103,6 @@ class BalanceTransactions(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -117,7 +116,7 @@ class BalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceTransactionsId,
             (id,),
             {
@@ -186,7 +185,7 @@ class AsyncBalanceTransactions(AsyncResource):
                 `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
                 `transfer_refund`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceTransactions,
             (),
             {
@@ -206,7 +205,6 @@ class AsyncBalanceTransactions(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -220,7 +218,7 @@ class AsyncBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceTransactionsId,
             (id,),
             {

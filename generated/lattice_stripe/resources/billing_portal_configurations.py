@@ -64,7 +64,7 @@ class BillingPortalConfigurations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -110,7 +110,7 @@ class BillingPortalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -127,7 +127,6 @@ class BillingPortalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +138,7 @@ class BillingPortalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -151,7 +150,6 @@ class BillingPortalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -185,7 +183,7 @@ class BillingPortalConfigurations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -236,7 +234,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -282,7 +280,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -299,7 +297,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -311,7 +308,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -323,7 +320,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -357,7 +353,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {

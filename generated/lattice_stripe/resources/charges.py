@@ -50,7 +50,6 @@ class Charges(SyncResource):
     def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -100,7 +99,7 @@ class Charges(SyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -226,7 +225,7 @@ class Charges(SyncResource):
                 details, see [Grouping
                 transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
-        return self._client.request(
+        return self._client._request(
             _PostCharges,
             (),
             {
@@ -290,7 +289,7 @@ class Charges(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCharges,
             (),
             {
@@ -309,7 +308,6 @@ class Charges(SyncResource):
     def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -353,7 +351,7 @@ class Charges(SyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -372,7 +370,6 @@ class Charges(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -387,7 +384,7 @@ class Charges(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -425,7 +422,7 @@ class Charges(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -440,7 +437,6 @@ class Charges(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -486,7 +482,7 @@ class Charges(SyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -509,7 +505,6 @@ class ChargesDispute(SyncResource):
     def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -519,7 +514,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -531,7 +526,6 @@ class ChargesDispute(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -543,7 +537,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -555,7 +549,6 @@ class ChargesDispute(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -580,7 +573,7 @@ class ChargesDispute(SyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -599,7 +592,6 @@ class ChargesRefunds(SyncResource):
     def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -639,7 +631,7 @@ class ChargesRefunds(SyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -661,7 +653,6 @@ class ChargesRefunds(SyncResource):
     def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -689,7 +680,7 @@ class ChargesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -705,7 +696,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -717,7 +707,7 @@ class ChargesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -733,7 +723,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -747,7 +736,7 @@ class ChargesRefunds(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,
@@ -775,7 +764,6 @@ class AsyncCharges(AsyncResource):
     async def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -825,7 +813,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -951,7 +939,7 @@ class AsyncCharges(AsyncResource):
                 details, see [Grouping
                 transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCharges,
             (),
             {
@@ -1015,7 +1003,7 @@ class AsyncCharges(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCharges,
             (),
             {
@@ -1034,7 +1022,6 @@ class AsyncCharges(AsyncResource):
     async def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1078,7 +1065,7 @@ class AsyncCharges(AsyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -1097,7 +1084,6 @@ class AsyncCharges(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1112,7 +1098,7 @@ class AsyncCharges(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -1150,7 +1136,7 @@ class AsyncCharges(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -1165,7 +1151,6 @@ class AsyncCharges(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -1211,7 +1196,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -1234,7 +1219,6 @@ class AsyncChargesDispute(AsyncResource):
     async def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1244,7 +1228,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -1256,7 +1240,6 @@ class AsyncChargesDispute(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1268,7 +1251,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -1280,7 +1263,6 @@ class AsyncChargesDispute(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1305,7 +1287,7 @@ class AsyncChargesDispute(AsyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -1324,7 +1306,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -1364,7 +1345,7 @@ class AsyncChargesRefunds(AsyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -1386,7 +1367,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1414,7 +1394,7 @@ class AsyncChargesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -1430,7 +1410,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1442,7 +1421,7 @@ class AsyncChargesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -1458,7 +1437,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -1472,7 +1450,7 @@ class AsyncChargesRefunds(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,

@@ -296,7 +296,7 @@ class CheckoutSessions(SyncResource):
                 Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -341,7 +341,6 @@ class CheckoutSessions(SyncResource):
     def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -356,7 +355,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -402,7 +401,7 @@ class CheckoutSessions(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -422,7 +421,6 @@ class CheckoutSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -434,7 +432,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -450,7 +448,6 @@ class CheckoutSessionsLineItems(SyncResource):
     def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -477,7 +474,7 @@ class CheckoutSessionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {
@@ -743,7 +740,7 @@ class AsyncCheckoutSessions(AsyncResource):
                 Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -788,7 +785,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -803,7 +799,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -849,7 +845,7 @@ class AsyncCheckoutSessions(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -869,7 +865,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -881,7 +876,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -897,7 +892,6 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
     async def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -924,7 +918,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {

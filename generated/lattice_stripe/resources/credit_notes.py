@@ -108,7 +108,7 @@ class CreditNotes(SyncResource):
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -159,7 +159,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -224,7 +224,7 @@ class CreditNotes(SyncResource):
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -311,7 +311,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -338,7 +338,6 @@ class CreditNotes(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -350,7 +349,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -362,7 +361,6 @@ class CreditNotes(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -382,7 +380,7 @@ class CreditNotes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -396,7 +394,6 @@ class CreditNotes(SyncResource):
     def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -408,7 +405,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -424,7 +421,6 @@ class CreditNotesLines(SyncResource):
     def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -451,7 +447,7 @@ class CreditNotesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {
@@ -541,7 +537,7 @@ class AsyncCreditNotes(AsyncResource):
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -592,7 +588,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -657,7 +653,7 @@ class AsyncCreditNotes(AsyncResource):
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -744,7 +740,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -771,7 +767,6 @@ class AsyncCreditNotes(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -783,7 +778,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -795,7 +790,6 @@ class AsyncCreditNotes(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -815,7 +809,7 @@ class AsyncCreditNotes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -829,7 +823,6 @@ class AsyncCreditNotes(AsyncResource):
     async def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -841,7 +834,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -857,7 +850,6 @@ class AsyncCreditNotesLines(AsyncResource):
     async def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -884,7 +876,7 @@ class AsyncCreditNotesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {

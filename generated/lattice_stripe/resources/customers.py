@@ -201,7 +201,7 @@ class Customers(SyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomers,
             (),
             {
@@ -234,7 +234,6 @@ class Customers(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -242,7 +241,7 @@ class Customers(SyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -285,7 +284,7 @@ class Customers(SyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomers,
             (),
             {
@@ -303,7 +302,6 @@ class Customers(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -315,7 +313,7 @@ class Customers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -353,7 +351,7 @@ class Customers(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -368,7 +366,6 @@ class Customers(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -466,7 +463,7 @@ class Customers(SyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -506,7 +503,6 @@ class CustomersBalanceTransactions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -537,7 +533,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -553,7 +549,6 @@ class CustomersBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -578,7 +573,7 @@ class CustomersBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -594,7 +589,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -606,7 +600,7 @@ class CustomersBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -622,7 +616,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -644,7 +637,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -665,7 +658,6 @@ class CustomersBankAccounts(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -699,7 +691,7 @@ class CustomersBankAccounts(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -717,7 +709,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -729,7 +720,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -744,7 +735,6 @@ class CustomersBankAccounts(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -772,7 +762,7 @@ class CustomersBankAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -788,7 +778,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -802,7 +791,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -818,7 +807,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -861,7 +849,7 @@ class CustomersBankAccounts(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -890,7 +878,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -905,7 +892,7 @@ class CustomersBankAccounts(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -925,7 +912,6 @@ class CustomersCards(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -959,7 +945,7 @@ class CustomersCards(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -977,7 +963,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -989,7 +974,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -1004,7 +989,6 @@ class CustomersCards(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1032,7 +1016,7 @@ class CustomersCards(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -1048,7 +1032,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1061,7 +1044,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -1077,7 +1060,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1120,7 +1102,7 @@ class CustomersCards(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -1152,7 +1134,6 @@ class CustomersCashBalance(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1164,7 +1145,7 @@ class CustomersCashBalance(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1176,7 +1157,6 @@ class CustomersCashBalance(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -1190,7 +1170,7 @@ class CustomersCashBalance(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1207,7 +1187,6 @@ class CustomersCashBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1232,7 +1211,7 @@ class CustomersCashBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -1248,7 +1227,6 @@ class CustomersCashBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1261,7 +1239,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -1280,14 +1258,13 @@ class CustomersDiscount(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -1297,7 +1274,6 @@ class CustomersDiscount(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1307,7 +1283,7 @@ class CustomersDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -1323,7 +1299,6 @@ class CustomersFundingInstructions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -1347,7 +1322,7 @@ class CustomersFundingInstructions(SyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -1366,7 +1341,6 @@ class CustomersPaymentMethods(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1429,7 +1403,7 @@ class CustomersPaymentMethods(SyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -1446,7 +1420,6 @@ class CustomersPaymentMethods(SyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1458,7 +1431,7 @@ class CustomersPaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -1477,7 +1450,6 @@ class CustomersSources(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -1511,7 +1483,7 @@ class CustomersSources(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -1529,7 +1501,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1541,7 +1512,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -1556,7 +1527,6 @@ class CustomersSources(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1583,7 +1553,7 @@ class CustomersSources(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -1600,7 +1570,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1612,7 +1581,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -1628,7 +1597,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1671,7 +1639,7 @@ class CustomersSources(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -1700,7 +1668,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1715,7 +1682,7 @@ class CustomersSources(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -1740,7 +1707,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -1777,7 +1743,7 @@ class CustomersSubscriptions(SyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -1794,7 +1760,6 @@ class CustomersSubscriptions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -1969,7 +1934,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2009,7 +1974,6 @@ class CustomersSubscriptions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2037,7 +2001,7 @@ class CustomersSubscriptions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2053,7 +2017,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2065,7 +2028,7 @@ class CustomersSubscriptions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2081,7 +2044,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -2252,7 +2214,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2300,14 +2262,13 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2321,7 +2282,6 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2331,7 +2291,7 @@ class CustomersSubscriptionsDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2350,7 +2310,6 @@ class CustomersTaxIds(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -2442,7 +2401,7 @@ class CustomersTaxIds(SyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2457,14 +2416,13 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2477,7 +2435,6 @@ class CustomersTaxIds(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2502,7 +2459,7 @@ class CustomersTaxIds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2518,7 +2475,6 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2530,7 +2486,7 @@ class CustomersTaxIds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2660,7 +2616,7 @@ class AsyncCustomers(AsyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomers,
             (),
             {
@@ -2693,7 +2649,6 @@ class AsyncCustomers(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -2701,7 +2656,7 @@ class AsyncCustomers(AsyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -2744,7 +2699,7 @@ class AsyncCustomers(AsyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomers,
             (),
             {
@@ -2762,7 +2717,6 @@ class AsyncCustomers(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2774,7 +2728,7 @@ class AsyncCustomers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -2812,7 +2766,7 @@ class AsyncCustomers(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -2827,7 +2781,6 @@ class AsyncCustomers(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -2925,7 +2878,7 @@ class AsyncCustomers(AsyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -2965,7 +2918,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -2996,7 +2948,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3012,7 +2964,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3037,7 +2988,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3053,7 +3004,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3065,7 +3015,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3081,7 +3031,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3103,7 +3052,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3124,7 +3073,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -3158,7 +3106,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3176,7 +3124,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3188,7 +3135,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3203,7 +3150,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3231,7 +3177,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3247,7 +3193,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3261,7 +3206,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3277,7 +3222,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3320,7 +3264,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3349,7 +3293,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3364,7 +3307,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -3384,7 +3327,6 @@ class AsyncCustomersCards(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -3418,7 +3360,7 @@ class AsyncCustomersCards(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -3436,7 +3378,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3448,7 +3389,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -3463,7 +3404,6 @@ class AsyncCustomersCards(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3491,7 +3431,7 @@ class AsyncCustomersCards(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -3507,7 +3447,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3520,7 +3459,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -3536,7 +3475,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3579,7 +3517,7 @@ class AsyncCustomersCards(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -3611,7 +3549,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3623,7 +3560,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3635,7 +3572,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -3649,7 +3585,7 @@ class AsyncCustomersCashBalance(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3666,7 +3602,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3691,7 +3626,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -3707,7 +3642,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3720,7 +3654,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -3739,14 +3673,13 @@ class AsyncCustomersDiscount(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -3756,7 +3689,6 @@ class AsyncCustomersDiscount(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3766,7 +3698,7 @@ class AsyncCustomersDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -3782,7 +3714,6 @@ class AsyncCustomersFundingInstructions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -3806,7 +3737,7 @@ class AsyncCustomersFundingInstructions(AsyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -3825,7 +3756,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3888,7 +3818,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -3905,7 +3835,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3917,7 +3846,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -3936,7 +3865,6 @@ class AsyncCustomersSources(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -3970,7 +3898,7 @@ class AsyncCustomersSources(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -3988,7 +3916,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4000,7 +3927,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -4015,7 +3942,6 @@ class AsyncCustomersSources(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4042,7 +3968,7 @@ class AsyncCustomersSources(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -4059,7 +3985,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4071,7 +3996,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -4087,7 +4012,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -4130,7 +4054,7 @@ class AsyncCustomersSources(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -4159,7 +4083,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4174,7 +4097,7 @@ class AsyncCustomersSources(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -4199,7 +4122,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -4236,7 +4158,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4253,7 +4175,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -4428,7 +4349,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4468,7 +4389,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4496,7 +4416,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4512,7 +4432,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4524,7 +4443,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4540,7 +4459,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -4711,7 +4629,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4759,14 +4677,13 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4780,7 +4697,6 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4790,7 +4706,7 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4809,7 +4725,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -4901,7 +4816,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -4916,14 +4831,13 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -4936,7 +4850,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4961,7 +4874,7 @@ class AsyncCustomersTaxIds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -4977,7 +4890,6 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4989,7 +4901,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,

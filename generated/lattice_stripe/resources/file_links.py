@@ -54,7 +54,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinks,
             (),
             {
@@ -99,7 +99,7 @@ class FileLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinks,
             (),
             {
@@ -117,7 +117,6 @@ class FileLinks(SyncResource):
     def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -129,7 +128,7 @@ class FileLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -141,7 +140,6 @@ class FileLinks(SyncResource):
     def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -162,7 +160,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinksLink,
             (link,),
             {
@@ -204,7 +202,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinks,
             (),
             {
@@ -249,7 +247,7 @@ class AsyncFileLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinks,
             (),
             {
@@ -267,7 +265,6 @@ class AsyncFileLinks(AsyncResource):
     async def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -279,7 +276,7 @@ class AsyncFileLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -291,7 +288,6 @@ class AsyncFileLinks(AsyncResource):
     async def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -312,7 +308,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinksLink,
             (link,),
             {

@@ -66,7 +66,7 @@ class Files(SyncResource):
             file_link_data: Optional parameters to automatically create a [file
                 link](https://stripe.com/docs/api#file_links) for the newly created file.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFiles,
             (),
             {
@@ -127,7 +127,7 @@ class Files(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFiles,
             (),
             {
@@ -144,7 +144,6 @@ class Files(SyncResource):
     def retrieve(
         self,
         file: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -158,7 +157,7 @@ class Files(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFilesFile,
             (file,),
             {
@@ -209,7 +208,7 @@ class AsyncFiles(AsyncResource):
             file_link_data: Optional parameters to automatically create a [file
                 link](https://stripe.com/docs/api#file_links) for the newly created file.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFiles,
             (),
             {
@@ -270,7 +269,7 @@ class AsyncFiles(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFiles,
             (),
             {
@@ -287,7 +286,6 @@ class AsyncFiles(AsyncResource):
     async def retrieve(
         self,
         file: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -301,7 +299,7 @@ class AsyncFiles(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFilesFile,
             (file,),
             {

@@ -60,7 +60,7 @@ class IdentityVerificationReports(SyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -78,7 +78,6 @@ class IdentityVerificationReports(SyncResource):
     def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -90,7 +89,7 @@ class IdentityVerificationReports(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {
@@ -136,7 +135,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -154,7 +153,6 @@ class AsyncIdentityVerificationReports(AsyncResource):
     async def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -166,7 +164,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {

@@ -32,7 +32,6 @@ class IdentityVerificationSessions(SyncResource):
     def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -91,7 +90,7 @@ class IdentityVerificationSessions(SyncResource):
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -135,7 +134,7 @@ class IdentityVerificationSessions(SyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -152,7 +151,6 @@ class IdentityVerificationSessions(SyncResource):
     def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +180,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -194,7 +192,6 @@ class IdentityVerificationSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -209,7 +206,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -221,7 +218,6 @@ class IdentityVerificationSessions(SyncResource):
     def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -247,7 +243,7 @@ class IdentityVerificationSessions(SyncResource):
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {
@@ -266,7 +262,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -281,7 +276,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -325,7 +320,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -369,7 +364,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -386,7 +381,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -416,7 +410,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -428,7 +422,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -443,7 +436,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -455,7 +448,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -481,7 +473,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {

@@ -124,7 +124,7 @@ class Invoiceitems(SyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -154,7 +154,6 @@ class Invoiceitems(SyncResource):
     def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -162,7 +161,7 @@ class Invoiceitems(SyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -209,7 +208,7 @@ class Invoiceitems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -228,7 +227,6 @@ class Invoiceitems(SyncResource):
     def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -240,7 +238,7 @@ class Invoiceitems(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -252,7 +250,6 @@ class Invoiceitems(SyncResource):
     def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -322,7 +319,7 @@ class Invoiceitems(SyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -438,7 +435,7 @@ class AsyncInvoiceitems(AsyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -468,7 +465,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -476,7 +472,7 @@ class AsyncInvoiceitems(AsyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -523,7 +519,7 @@ class AsyncInvoiceitems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -542,7 +538,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -554,7 +549,7 @@ class AsyncInvoiceitems(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -566,7 +561,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -636,7 +630,7 @@ class AsyncInvoiceitems(AsyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {

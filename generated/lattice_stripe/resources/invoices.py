@@ -12,7 +12,7 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import InvoicesGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -57,13 +57,14 @@ if TYPE_CHECKING:
     )
 
 
-class _InvoicesBase(SyncResource):
-    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
+class Invoices(SyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> InvoicesLines:
         return InvoicesLines(self._client)
 
+    @guard(InvoicesGuards.create, "invoices.create")
     def create(
         self,
         *,
@@ -188,7 +189,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoices,
             (),
             {
@@ -228,7 +229,6 @@ class _InvoicesBase(SyncResource):
     def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -237,7 +237,7 @@ class _InvoicesBase(SyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -247,7 +247,6 @@ class _InvoicesBase(SyncResource):
     def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -266,7 +265,7 @@ class _InvoicesBase(SyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -320,7 +319,7 @@ class _InvoicesBase(SyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoices,
             (),
             {
@@ -341,7 +340,6 @@ class _InvoicesBase(SyncResource):
     def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -354,7 +352,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -366,7 +364,6 @@ class _InvoicesBase(SyncResource):
     def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -408,7 +405,7 @@ class _InvoicesBase(SyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -426,7 +423,6 @@ class _InvoicesBase(SyncResource):
     def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -438,7 +434,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -476,7 +472,7 @@ class _InvoicesBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -491,7 +487,6 @@ class _InvoicesBase(SyncResource):
     def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -509,7 +504,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -643,7 +638,7 @@ class _InvoicesBase(SyncResource):
                 subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
                 more.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesUpcoming,
             (),
             {
@@ -796,7 +791,7 @@ class _InvoicesBase(SyncResource):
                 subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
                 more.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesUpcomingLines,
             (),
             {
@@ -832,7 +827,6 @@ class _InvoicesBase(SyncResource):
     def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -937,7 +931,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -972,7 +966,6 @@ class _InvoicesBase(SyncResource):
     def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -986,7 +979,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -996,19 +989,12 @@ class _InvoicesBase(SyncResource):
         )
 
 
-class Invoices(_InvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_InvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class InvoicesLines(SyncResource):
     """Operations on `client.invoices.lines`."""
 
     def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1035,7 +1021,7 @@ class InvoicesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {
@@ -1048,13 +1034,14 @@ class InvoicesLines(SyncResource):
         )
 
 
-class _AsyncInvoicesBase(AsyncResource):
-    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
+class AsyncInvoices(AsyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> AsyncInvoicesLines:
         return AsyncInvoicesLines(self._client)
 
+    @guard(InvoicesGuards.create, "invoices.create")
     async def create(
         self,
         *,
@@ -1179,7 +1166,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoices,
             (),
             {
@@ -1219,7 +1206,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -1228,7 +1214,7 @@ class _AsyncInvoicesBase(AsyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -1238,7 +1224,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1257,7 +1242,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -1311,7 +1296,7 @@ class _AsyncInvoicesBase(AsyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoices,
             (),
             {
@@ -1332,7 +1317,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1345,7 +1329,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -1357,7 +1341,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -1399,7 +1382,7 @@ class _AsyncInvoicesBase(AsyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -1417,7 +1400,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1429,7 +1411,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -1467,7 +1449,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -1482,7 +1464,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1500,7 +1481,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -1634,7 +1615,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
                 more.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesUpcoming,
             (),
             {
@@ -1787,7 +1768,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
                 more.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesUpcomingLines,
             (),
             {
@@ -1823,7 +1804,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -1928,7 +1908,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -1963,7 +1943,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1977,7 +1956,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -1987,19 +1966,12 @@ class _AsyncInvoicesBase(AsyncResource):
         )
 
 
-class AsyncInvoices(_AsyncInvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_AsyncInvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class AsyncInvoicesLines(AsyncResource):
     """Operations on `client.invoices.lines`."""
 
     async def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2026,7 +1998,7 @@ class AsyncInvoicesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {

@@ -31,7 +31,6 @@ class IssuingAuthorizations(SyncResource):
     def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -57,7 +56,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -71,7 +70,6 @@ class IssuingAuthorizations(SyncResource):
     def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -91,7 +89,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -138,7 +136,7 @@ class IssuingAuthorizations(SyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -157,7 +155,6 @@ class IssuingAuthorizations(SyncResource):
     def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -169,7 +166,7 @@ class IssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -181,7 +178,6 @@ class IssuingAuthorizations(SyncResource):
     def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -200,7 +196,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -217,7 +213,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -243,7 +238,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -257,7 +252,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -277,7 +271,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -324,7 +318,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -343,7 +337,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -355,7 +348,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -367,7 +360,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -386,7 +378,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {

@@ -90,7 +90,7 @@ class IssuingCardholders(SyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -149,7 +149,7 @@ class IssuingCardholders(SyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -169,7 +169,6 @@ class IssuingCardholders(SyncResource):
     def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -181,7 +180,7 @@ class IssuingCardholders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -193,7 +192,6 @@ class IssuingCardholders(SyncResource):
     def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -236,7 +234,7 @@ class IssuingCardholders(SyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -312,7 +310,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -371,7 +369,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -391,7 +389,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -403,7 +400,7 @@ class AsyncIssuingCardholders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -415,7 +412,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -458,7 +454,7 @@ class AsyncIssuingCardholders(AsyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {

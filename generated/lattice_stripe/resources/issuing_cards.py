@@ -75,7 +75,7 @@ class IssuingCards(SyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -136,7 +136,7 @@ class IssuingCards(SyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -158,7 +158,6 @@ class IssuingCards(SyncResource):
     def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -170,7 +169,7 @@ class IssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -182,7 +181,6 @@ class IssuingCards(SyncResource):
     def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -214,7 +212,7 @@ class IssuingCards(SyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {
@@ -275,7 +273,7 @@ class AsyncIssuingCards(AsyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -336,7 +334,7 @@ class AsyncIssuingCards(AsyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -358,7 +356,6 @@ class AsyncIssuingCards(AsyncResource):
     async def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -370,7 +367,7 @@ class AsyncIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -382,7 +379,6 @@ class AsyncIssuingCards(AsyncResource):
     async def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -414,7 +410,7 @@ class AsyncIssuingCards(AsyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {

@@ -64,7 +64,7 @@ class IssuingDisputes(SyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -111,7 +111,7 @@ class IssuingDisputes(SyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -129,7 +129,6 @@ class IssuingDisputes(SyncResource):
     def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -141,7 +140,7 @@ class IssuingDisputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -153,7 +152,6 @@ class IssuingDisputes(SyncResource):
     def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -173,7 +171,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -186,7 +184,6 @@ class IssuingDisputes(SyncResource):
     def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -211,7 +208,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {
@@ -260,7 +257,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -307,7 +304,7 @@ class AsyncIssuingDisputes(AsyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -325,7 +322,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -337,7 +333,7 @@ class AsyncIssuingDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -349,7 +345,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -369,7 +364,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -382,7 +377,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -407,7 +401,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {

@@ -57,7 +57,7 @@ class IssuingSettlements(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingSettlements,
             (),
             {
@@ -73,7 +73,6 @@ class IssuingSettlements(SyncResource):
     def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class IssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -97,7 +96,6 @@ class IssuingSettlements(SyncResource):
     def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -116,7 +114,7 @@ class IssuingSettlements(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -160,7 +158,7 @@ class AsyncIssuingSettlements(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingSettlements,
             (),
             {
@@ -176,7 +174,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -188,7 +185,7 @@ class AsyncIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -200,7 +197,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -219,7 +215,7 @@ class AsyncIssuingSettlements(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {

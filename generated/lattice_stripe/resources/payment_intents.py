@@ -50,7 +50,6 @@ class PaymentIntents(SyncResource):
     def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -75,7 +74,7 @@ class PaymentIntents(SyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -89,7 +88,6 @@ class PaymentIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -115,7 +113,7 @@ class PaymentIntents(SyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -128,7 +126,6 @@ class PaymentIntents(SyncResource):
     def capture(
         self,
         intent: str,
-        /,
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
@@ -178,7 +175,7 @@ class PaymentIntents(SyncResource):
                 payment is captured. For more information, see the PaymentIntents [use case for
                 connected accounts](https://stripe.com/docs/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -196,7 +193,6 @@ class PaymentIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
@@ -299,7 +295,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -499,7 +495,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -540,7 +536,6 @@ class PaymentIntents(SyncResource):
     def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         application_fee_amount: int | None = None,
@@ -596,7 +591,7 @@ class PaymentIntents(SyncResource):
                 payment is captured. For more information, see the PaymentIntents [use case for
                 connected accounts](https://stripe.com/docs/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -643,7 +638,7 @@ class PaymentIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -660,7 +655,6 @@ class PaymentIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -681,7 +675,7 @@ class PaymentIntents(SyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -720,7 +714,7 @@ class PaymentIntents(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -735,7 +729,6 @@ class PaymentIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         application_fee_amount: int | Literal[""] | None = None,
@@ -853,7 +846,7 @@ class PaymentIntents(SyncResource):
                 PaymentIntents [use case for connected
                 accounts](https://stripe.com/docs/payments/connected-accounts) for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -883,7 +876,6 @@ class PaymentIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -903,7 +895,7 @@ class PaymentIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -922,7 +914,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -947,7 +938,7 @@ class AsyncPaymentIntents(AsyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -961,7 +952,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -987,7 +977,7 @@ class AsyncPaymentIntents(AsyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -1000,7 +990,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def capture(
         self,
         intent: str,
-        /,
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
@@ -1050,7 +1039,7 @@ class AsyncPaymentIntents(AsyncResource):
                 payment is captured. For more information, see the PaymentIntents [use case for
                 connected accounts](https://stripe.com/docs/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -1068,7 +1057,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
@@ -1171,7 +1159,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -1371,7 +1359,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -1412,7 +1400,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         application_fee_amount: int | None = None,
@@ -1468,7 +1455,7 @@ class AsyncPaymentIntents(AsyncResource):
                 payment is captured. For more information, see the PaymentIntents [use case for
                 connected accounts](https://stripe.com/docs/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -1515,7 +1502,7 @@ class AsyncPaymentIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -1532,7 +1519,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1553,7 +1539,7 @@ class AsyncPaymentIntents(AsyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -1592,7 +1578,7 @@ class AsyncPaymentIntents(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -1607,7 +1593,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         application_fee_amount: int | Literal[""] | None = None,
@@ -1725,7 +1710,7 @@ class AsyncPaymentIntents(AsyncResource):
                 PaymentIntents [use case for connected
                 accounts](https://stripe.com/docs/payments/connected-accounts) for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -1755,7 +1740,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -1775,7 +1759,7 @@ class AsyncPaymentIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {

@@ -192,7 +192,7 @@ class PaymentLinks(SyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -255,7 +255,7 @@ class PaymentLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -271,7 +271,6 @@ class PaymentLinks(SyncResource):
     def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -283,7 +282,7 @@ class PaymentLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -295,7 +294,6 @@ class PaymentLinks(SyncResource):
     def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -392,7 +390,7 @@ class PaymentLinks(SyncResource):
             shipping_address_collection: Configuration for collecting the customer's shipping
                 address.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -422,7 +420,6 @@ class PaymentLinksLineItems(SyncResource):
     def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -449,7 +446,7 @@ class PaymentLinksLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {
@@ -608,7 +605,7 @@ class AsyncPaymentLinks(AsyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -671,7 +668,7 @@ class AsyncPaymentLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -687,7 +684,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -699,7 +695,7 @@ class AsyncPaymentLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -711,7 +707,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -808,7 +803,7 @@ class AsyncPaymentLinks(AsyncResource):
             shipping_address_collection: Configuration for collecting the customer's shipping
                 address.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -838,7 +833,6 @@ class AsyncPaymentLinksLineItems(AsyncResource):
     async def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -865,7 +859,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {

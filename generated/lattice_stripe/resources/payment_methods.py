@@ -48,7 +48,6 @@ class PaymentMethods(SyncResource):
     def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str,
         expand: SequenceNotStr[str] | None = None,
@@ -73,7 +72,7 @@ class PaymentMethods(SyncResource):
             customer: The ID of the customer to which to attach the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -256,7 +255,7 @@ class PaymentMethods(SyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -306,7 +305,6 @@ class PaymentMethods(SyncResource):
     def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -319,7 +317,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -396,7 +394,7 @@ class PaymentMethods(SyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -413,7 +411,6 @@ class PaymentMethods(SyncResource):
     def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -426,7 +423,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -438,7 +435,6 @@ class PaymentMethods(SyncResource):
     def update(
         self,
         payment_method: str,
-        /,
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
@@ -468,7 +464,7 @@ class PaymentMethods(SyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -489,7 +485,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str,
         expand: SequenceNotStr[str] | None = None,
@@ -514,7 +509,7 @@ class AsyncPaymentMethods(AsyncResource):
             customer: The ID of the customer to which to attach the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -697,7 +692,7 @@ class AsyncPaymentMethods(AsyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -747,7 +742,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -760,7 +754,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -837,7 +831,7 @@ class AsyncPaymentMethods(AsyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -854,7 +848,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -867,7 +860,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -879,7 +872,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def update(
         self,
         payment_method: str,
-        /,
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
@@ -909,7 +901,7 @@ class AsyncPaymentMethods(AsyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {

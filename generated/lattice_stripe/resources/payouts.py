@@ -32,7 +32,6 @@ class Payouts(SyncResource):
     def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -45,7 +44,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -111,7 +110,7 @@ class Payouts(SyncResource):
                 Most banks will truncate this information and/or display it inconsistently. Some
                 may not display it at all.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayouts,
             (),
             {
@@ -166,7 +165,7 @@ class Payouts(SyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayouts,
             (),
             {
@@ -185,7 +184,6 @@ class Payouts(SyncResource):
     def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -199,7 +197,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -211,7 +209,6 @@ class Payouts(SyncResource):
     def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -235,7 +232,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -248,7 +245,6 @@ class Payouts(SyncResource):
     def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -268,7 +264,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {
@@ -285,7 +281,6 @@ class AsyncPayouts(AsyncResource):
     async def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -298,7 +293,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -364,7 +359,7 @@ class AsyncPayouts(AsyncResource):
                 Most banks will truncate this information and/or display it inconsistently. Some
                 may not display it at all.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayouts,
             (),
             {
@@ -419,7 +414,7 @@ class AsyncPayouts(AsyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayouts,
             (),
             {
@@ -438,7 +433,6 @@ class AsyncPayouts(AsyncResource):
     async def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -452,7 +446,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -464,7 +458,6 @@ class AsyncPayouts(AsyncResource):
     async def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -488,7 +481,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -501,7 +494,6 @@ class AsyncPayouts(AsyncResource):
     async def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -521,7 +513,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {

@@ -115,7 +115,7 @@ class Plans(SyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlans,
             (),
             {
@@ -144,7 +144,6 @@ class Plans(SyncResource):
     def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -152,7 +151,7 @@ class Plans(SyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -194,7 +193,7 @@ class Plans(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlans,
             (),
             {
@@ -212,7 +211,6 @@ class Plans(SyncResource):
     def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +222,7 @@ class Plans(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -236,7 +234,6 @@ class Plans(SyncResource):
     def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -267,7 +264,7 @@ class Plans(SyncResource):
                 plan using
                 [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlansPlan,
             (plan,),
             {
@@ -368,7 +365,7 @@ class AsyncPlans(AsyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlans,
             (),
             {
@@ -397,7 +394,6 @@ class AsyncPlans(AsyncResource):
     async def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -405,7 +401,7 @@ class AsyncPlans(AsyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -447,7 +443,7 @@ class AsyncPlans(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlans,
             (),
             {
@@ -465,7 +461,6 @@ class AsyncPlans(AsyncResource):
     async def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -477,7 +472,7 @@ class AsyncPlans(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -489,7 +484,6 @@ class AsyncPlans(AsyncResource):
     async def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -520,7 +514,7 @@ class AsyncPlans(AsyncResource):
                 plan using
                 [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlansPlan,
             (plan,),
             {

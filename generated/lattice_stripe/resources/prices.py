@@ -119,7 +119,7 @@ class Prices(SyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPrices,
             (),
             {
@@ -189,7 +189,7 @@ class Prices(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPrices,
             (),
             {
@@ -211,7 +211,6 @@ class Prices(SyncResource):
     def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -223,7 +222,7 @@ class Prices(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -261,7 +260,7 @@ class Prices(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -276,7 +275,6 @@ class Prices(SyncResource):
     def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -317,7 +315,7 @@ class Prices(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPricesPrice,
             (price,),
             {
@@ -420,7 +418,7 @@ class AsyncPrices(AsyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPrices,
             (),
             {
@@ -490,7 +488,7 @@ class AsyncPrices(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPrices,
             (),
             {
@@ -512,7 +510,6 @@ class AsyncPrices(AsyncResource):
     async def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -524,7 +521,7 @@ class AsyncPrices(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -562,7 +559,7 @@ class AsyncPrices(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -577,7 +574,6 @@ class AsyncPrices(AsyncResource):
     async def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -618,7 +614,7 @@ class AsyncPrices(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPricesPrice,
             (price,),
             {

@@ -93,7 +93,7 @@ class Products(SyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProducts,
             (),
             {
@@ -119,7 +119,6 @@ class Products(SyncResource):
     def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -128,7 +127,7 @@ class Products(SyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -176,7 +175,7 @@ class Products(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProducts,
             (),
             {
@@ -196,7 +195,6 @@ class Products(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -210,7 +208,7 @@ class Products(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -248,7 +246,7 @@ class Products(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -263,7 +261,6 @@ class Products(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -319,7 +316,7 @@ class Products(SyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProductsId,
             (id,),
             {
@@ -404,7 +401,7 @@ class AsyncProducts(AsyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProducts,
             (),
             {
@@ -430,7 +427,6 @@ class AsyncProducts(AsyncResource):
     async def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -439,7 +435,7 @@ class AsyncProducts(AsyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -487,7 +483,7 @@ class AsyncProducts(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProducts,
             (),
             {
@@ -507,7 +503,6 @@ class AsyncProducts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -521,7 +516,7 @@ class AsyncProducts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -559,7 +554,7 @@ class AsyncProducts(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -574,7 +569,6 @@ class AsyncProducts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -630,7 +624,7 @@ class AsyncProducts(AsyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProductsId,
             (id,),
             {

@@ -71,7 +71,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -126,7 +126,7 @@ class PromotionCodes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -146,7 +146,6 @@ class PromotionCodes(SyncResource):
     def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -159,7 +158,7 @@ class PromotionCodes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -171,7 +170,6 @@ class PromotionCodes(SyncResource):
     def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -196,7 +194,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -253,7 +251,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -308,7 +306,7 @@ class AsyncPromotionCodes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -328,7 +326,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -341,7 +338,7 @@ class AsyncPromotionCodes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -353,7 +350,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -378,7 +374,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {

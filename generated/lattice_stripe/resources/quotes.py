@@ -52,7 +52,6 @@ class Quotes(SyncResource):
     def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -64,7 +63,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -76,7 +75,6 @@ class Quotes(SyncResource):
     def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +86,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -185,7 +183,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotes,
             (),
             {
@@ -216,7 +214,6 @@ class Quotes(SyncResource):
     def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -231,7 +228,7 @@ class Quotes(SyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -275,7 +272,7 @@ class Quotes(SyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotes,
             (),
             {
@@ -293,7 +290,6 @@ class Quotes(SyncResource):
     def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -305,7 +301,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -317,7 +313,6 @@ class Quotes(SyncResource):
     def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -329,7 +324,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -341,7 +336,6 @@ class Quotes(SyncResource):
     def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -413,7 +407,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -446,7 +440,6 @@ class QuotesComputedUpfrontLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -473,7 +466,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -492,7 +485,6 @@ class QuotesLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -519,7 +511,7 @@ class QuotesLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {
@@ -546,7 +538,6 @@ class AsyncQuotes(AsyncResource):
     async def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -558,7 +549,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -570,7 +561,6 @@ class AsyncQuotes(AsyncResource):
     async def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -582,7 +572,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -679,7 +669,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotes,
             (),
             {
@@ -710,7 +700,6 @@ class AsyncQuotes(AsyncResource):
     async def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -725,7 +714,7 @@ class AsyncQuotes(AsyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -769,7 +758,7 @@ class AsyncQuotes(AsyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotes,
             (),
             {
@@ -787,7 +776,6 @@ class AsyncQuotes(AsyncResource):
     async def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -799,7 +787,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -811,7 +799,6 @@ class AsyncQuotes(AsyncResource):
     async def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -823,7 +810,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -835,7 +822,6 @@ class AsyncQuotes(AsyncResource):
     async def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -907,7 +893,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -940,7 +926,6 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -967,7 +952,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -986,7 +971,6 @@ class AsyncQuotesLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1013,7 +997,7 @@ class AsyncQuotesLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {

@@ -55,7 +55,7 @@ class RadarEarlyFraudWarnings(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -72,7 +72,6 @@ class RadarEarlyFraudWarnings(SyncResource):
     def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -86,7 +85,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {
@@ -130,7 +129,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -147,7 +146,6 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
     async def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -161,7 +159,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {

@@ -68,7 +68,7 @@ class RadarValueLists(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -84,7 +84,6 @@ class RadarValueLists(SyncResource):
     def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -92,7 +91,7 @@ class RadarValueLists(SyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -133,7 +132,7 @@ class RadarValueLists(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -151,7 +150,6 @@ class RadarValueLists(SyncResource):
     def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -163,7 +161,7 @@ class RadarValueLists(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -175,7 +173,6 @@ class RadarValueLists(SyncResource):
     def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -198,7 +195,7 @@ class RadarValueLists(SyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {
@@ -254,7 +251,7 @@ class AsyncRadarValueLists(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -270,7 +267,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -278,7 +274,7 @@ class AsyncRadarValueLists(AsyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -319,7 +315,7 @@ class AsyncRadarValueLists(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -337,7 +333,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -349,7 +344,7 @@ class AsyncRadarValueLists(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -361,7 +356,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -384,7 +378,7 @@ class AsyncRadarValueLists(AsyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {

@@ -31,7 +31,6 @@ class Refunds(SyncResource):
     def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -46,7 +45,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -98,7 +97,7 @@ class Refunds(SyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefunds,
             (),
             {
@@ -152,7 +151,7 @@ class Refunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefunds,
             (),
             {
@@ -170,7 +169,6 @@ class Refunds(SyncResource):
     def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +180,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -194,7 +192,6 @@ class Refunds(SyncResource):
     def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -215,7 +212,7 @@ class Refunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefund,
             (refund,),
             {
@@ -232,7 +229,6 @@ class AsyncRefunds(AsyncResource):
     async def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -247,7 +243,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -299,7 +295,7 @@ class AsyncRefunds(AsyncResource):
             refund_application_fee:
             reverse_transfer:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefunds,
             (),
             {
@@ -353,7 +349,7 @@ class AsyncRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefunds,
             (),
             {
@@ -371,7 +367,6 @@ class AsyncRefunds(AsyncResource):
     async def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -383,7 +378,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -395,7 +390,6 @@ class AsyncRefunds(AsyncResource):
     async def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -416,7 +410,7 @@ class AsyncRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefund,
             (refund,),
             {

@@ -42,7 +42,6 @@ class SetupIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -61,7 +60,7 @@ class SetupIntents(SyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -74,7 +73,6 @@ class SetupIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -121,7 +119,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -223,7 +221,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -291,7 +289,7 @@ class SetupIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -310,7 +308,6 @@ class SetupIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -331,7 +328,7 @@ class SetupIntents(SyncResource):
                 is used to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -344,7 +341,6 @@ class SetupIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -397,7 +393,7 @@ class SetupIntents(SyncResource):
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -418,7 +414,6 @@ class SetupIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -438,7 +433,7 @@ class SetupIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -457,7 +452,6 @@ class AsyncSetupIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -476,7 +470,7 @@ class AsyncSetupIntents(AsyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -489,7 +483,6 @@ class AsyncSetupIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -536,7 +529,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -638,7 +631,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -706,7 +699,7 @@ class AsyncSetupIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -725,7 +718,6 @@ class AsyncSetupIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -746,7 +738,7 @@ class AsyncSetupIntents(AsyncResource):
                 is used to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -759,7 +751,6 @@ class AsyncSetupIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -812,7 +803,7 @@ class AsyncSetupIntents(AsyncResource):
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -833,7 +824,6 @@ class AsyncSetupIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -853,7 +843,7 @@ class AsyncSetupIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {

@@ -68,7 +68,7 @@ class ShippingRates(SyncResource):
             type: The type of calculation to use on the shipping rate. Can only be
                 `fixed_amount` for now.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRates,
             (),
             {
@@ -118,7 +118,7 @@ class ShippingRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRates,
             (),
             {
@@ -136,7 +136,6 @@ class ShippingRates(SyncResource):
     def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -148,7 +147,7 @@ class ShippingRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -160,7 +159,6 @@ class ShippingRates(SyncResource):
     def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -186,7 +184,7 @@ class ShippingRates(SyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -240,7 +238,7 @@ class AsyncShippingRates(AsyncResource):
             type: The type of calculation to use on the shipping rate. Can only be
                 `fixed_amount` for now.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRates,
             (),
             {
@@ -290,7 +288,7 @@ class AsyncShippingRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRates,
             (),
             {
@@ -308,7 +306,6 @@ class AsyncShippingRates(AsyncResource):
     async def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -320,7 +317,7 @@ class AsyncShippingRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -332,7 +329,6 @@ class AsyncShippingRates(AsyncResource):
     async def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -358,7 +354,7 @@ class AsyncShippingRates(AsyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {

@@ -12,7 +12,7 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import SubscriptionItemsGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     )
 
 
-class _SubscriptionItemsBase(SyncResource):
-    """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
+class SubscriptionItems(SyncResource):
+    """Operations on `client.subscription_items`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def usage_record_summaries(self) -> SubscriptionItemsUsageRecordSummaries:
@@ -44,6 +44,7 @@ class _SubscriptionItemsBase(SyncResource):
     def usage_records(self) -> SubscriptionItemsUsageRecords:
         return SubscriptionItemsUsageRecords(self._client)
 
+    @guard(SubscriptionItemsGuards.create, "subscription_items.create")
     def create(
         self,
         *,
@@ -124,7 +125,7 @@ class _SubscriptionItemsBase(SyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionItems,
             (),
             {
@@ -143,10 +144,10 @@ class _SubscriptionItemsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.delete, "subscription_items.delete")
     def delete(
         self,
         item: str,
-        /,
         *,
         clear_usage: bool | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
@@ -171,7 +172,7 @@ class _SubscriptionItemsBase(SyncResource):
                 was previewed with the [upcoming
                 invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionItemsItem,
             (item,),
             {
@@ -210,7 +211,7 @@ class _SubscriptionItemsBase(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionItems,
             (),
             {
@@ -226,7 +227,6 @@ class _SubscriptionItemsBase(SyncResource):
     def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -238,7 +238,7 @@ class _SubscriptionItemsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionItemsItem,
             (item,),
             {
@@ -247,10 +247,10 @@ class _SubscriptionItemsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.update, "subscription_items.update")
     def update(
         self,
         item: str,
-        /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -330,7 +330,7 @@ class _SubscriptionItemsBase(SyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionItemsItem,
             (item,),
             {
@@ -350,29 +350,12 @@ class _SubscriptionItemsBase(SyncResource):
         )
 
 
-class SubscriptionItems(_SubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(
-        _SubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
-    )
-
-    delete = guarded(
-        _SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
-    )
-
-    update = guarded(
-        _SubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
-    )
-
-
 class SubscriptionItemsUsageRecordSummaries(SyncResource):
     """Operations on `client.subscription_items.usage_record_summaries`."""
 
     def list(
         self,
         subscription_item: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -405,7 +388,7 @@ class SubscriptionItemsUsageRecordSummaries(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
             (subscription_item,),
             {
@@ -424,7 +407,6 @@ class SubscriptionItemsUsageRecords(SyncResource):
     def create(
         self,
         subscription_item: str,
-        /,
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
@@ -464,7 +446,7 @@ class SubscriptionItemsUsageRecords(SyncResource):
                 and must not be in the future. When passing `"now"`, Stripe records usage for
                 the current time. Default is `"now"` if a value is not provided.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionItemsSubscriptionItemUsageRecords,
             (subscription_item,),
             {
@@ -477,8 +459,8 @@ class SubscriptionItemsUsageRecords(SyncResource):
         )
 
 
-class _AsyncSubscriptionItemsBase(AsyncResource):
-    """Operations on `client.subscription_items`, as generated: `AsyncSubscriptionItems` adds the guards."""
+class AsyncSubscriptionItems(AsyncResource):
+    """Operations on `client.subscription_items`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def usage_record_summaries(self) -> AsyncSubscriptionItemsUsageRecordSummaries:
@@ -488,6 +470,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
     def usage_records(self) -> AsyncSubscriptionItemsUsageRecords:
         return AsyncSubscriptionItemsUsageRecords(self._client)
 
+    @guard(SubscriptionItemsGuards.create, "subscription_items.create")
     async def create(
         self,
         *,
@@ -568,7 +551,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionItems,
             (),
             {
@@ -587,10 +570,10 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.delete, "subscription_items.delete")
     async def delete(
         self,
         item: str,
-        /,
         *,
         clear_usage: bool | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
@@ -615,7 +598,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 was previewed with the [upcoming
                 invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionItemsItem,
             (item,),
             {
@@ -654,7 +637,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionItems,
             (),
             {
@@ -670,7 +653,6 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
     async def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -682,7 +664,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionItemsItem,
             (item,),
             {
@@ -691,10 +673,10 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.update, "subscription_items.update")
     async def update(
         self,
         item: str,
-        /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -774,7 +756,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionItemsItem,
             (item,),
             {
@@ -794,29 +776,12 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptionItems(_AsyncSubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(
-        _AsyncSubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
-    )
-
-    delete = guarded(
-        _AsyncSubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
-    )
-
-    update = guarded(
-        _AsyncSubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
-    )
-
-
 class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
     """Operations on `client.subscription_items.usage_record_summaries`."""
 
     async def list(
         self,
         subscription_item: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -849,7 +814,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
             (subscription_item,),
             {
@@ -868,7 +833,6 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
     async def create(
         self,
         subscription_item: str,
-        /,
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
@@ -908,7 +872,7 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
                 and must not be in the future. When passing `"now"`, Stripe records usage for
                 the current time. Default is `"now"` if a value is not provided.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionItemsSubscriptionItemUsageRecords,
             (subscription_item,),
             {

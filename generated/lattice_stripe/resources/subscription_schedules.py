@@ -38,7 +38,6 @@ class SubscriptionSchedules(SyncResource):
     def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -59,7 +58,7 @@ class SubscriptionSchedules(SyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -117,7 +116,7 @@ class SubscriptionSchedules(SyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -175,7 +174,7 @@ class SubscriptionSchedules(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -196,7 +195,6 @@ class SubscriptionSchedules(SyncResource):
     def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -215,7 +213,7 @@ class SubscriptionSchedules(SyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -228,7 +226,6 @@ class SubscriptionSchedules(SyncResource):
     def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -242,7 +239,7 @@ class SubscriptionSchedules(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -254,7 +251,6 @@ class SubscriptionSchedules(SyncResource):
     def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -288,7 +284,7 @@ class SubscriptionSchedules(SyncResource):
             proration_behavior: If the update changes the current phase, indicates whether the
                 changes should be prorated. The default value is `create_prorations`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -309,7 +305,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -330,7 +325,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -388,7 +383,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -446,7 +441,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -467,7 +462,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -486,7 +480,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -499,7 +493,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -513,7 +506,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -525,7 +518,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -559,7 +551,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             proration_behavior: If the update changes the current phase, indicates whether the
                 changes should be prorated. The default value is `create_prorations`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {

@@ -12,7 +12,7 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import SubscriptionsGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     )
 
 
-class _SubscriptionsBase(SyncResource):
-    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
+class Subscriptions(SyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> SubscriptionsDiscount:
@@ -60,7 +60,6 @@ class _SubscriptionsBase(SyncResource):
     def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -94,7 +93,7 @@ class _SubscriptionsBase(SyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -300,7 +299,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -406,7 +405,7 @@ class _SubscriptionsBase(SyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -430,7 +429,6 @@ class _SubscriptionsBase(SyncResource):
     def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -464,7 +462,7 @@ class _SubscriptionsBase(SyncResource):
                 proration that was previewed with [upcoming
                 invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -479,7 +477,6 @@ class _SubscriptionsBase(SyncResource):
     def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -491,7 +488,7 @@ class _SubscriptionsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -529,7 +526,7 @@ class _SubscriptionsBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -541,10 +538,10 @@ class _SubscriptionsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -722,7 +719,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -762,26 +759,19 @@ class _SubscriptionsBase(SyncResource):
         )
 
 
-class Subscriptions(_SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class SubscriptionsDiscount(SyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},
@@ -789,8 +779,8 @@ class SubscriptionsDiscount(SyncResource):
         )
 
 
-class _AsyncSubscriptionsBase(AsyncResource):
-    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
+class AsyncSubscriptions(AsyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> AsyncSubscriptionsDiscount:
@@ -799,7 +789,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -833,7 +822,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1039,7 +1028,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -1145,7 +1134,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -1169,7 +1158,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1203,7 +1191,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 proration that was previewed with [upcoming
                 invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -1218,7 +1206,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1230,7 +1217,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1268,7 +1255,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -1280,10 +1267,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     async def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
@@ -1461,7 +1448,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1501,26 +1488,19 @@ class _AsyncSubscriptionsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptions(_AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class AsyncSubscriptionsDiscount(AsyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     async def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},

@@ -65,7 +65,7 @@ class TaxCalculations(SyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -87,7 +87,6 @@ class TaxCalculationsLineItems(SyncResource):
     def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -112,7 +111,7 @@ class TaxCalculationsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {
@@ -162,7 +161,7 @@ class AsyncTaxCalculations(AsyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -184,7 +183,6 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
     async def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -209,7 +207,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {

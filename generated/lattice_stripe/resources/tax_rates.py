@@ -85,7 +85,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRates,
             (),
             {
@@ -139,7 +139,7 @@ class TaxRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRates,
             (),
             {
@@ -157,7 +157,6 @@ class TaxRates(SyncResource):
     def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -169,7 +168,7 @@ class TaxRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -181,7 +180,6 @@ class TaxRates(SyncResource):
     def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -234,7 +232,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -313,7 +311,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRates,
             (),
             {
@@ -367,7 +365,7 @@ class AsyncTaxRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRates,
             (),
             {
@@ -385,7 +383,6 @@ class AsyncTaxRates(AsyncResource):
     async def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -397,7 +394,7 @@ class AsyncTaxRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -409,7 +406,6 @@ class AsyncTaxRates(AsyncResource):
     async def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -462,7 +458,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {

@@ -58,7 +58,7 @@ class TaxTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -107,7 +107,7 @@ class TaxTransactions(SyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -126,7 +126,6 @@ class TaxTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -138,7 +137,7 @@ class TaxTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -154,7 +153,6 @@ class TaxTransactionsLineItems(SyncResource):
     def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -179,7 +177,7 @@ class TaxTransactionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {
@@ -223,7 +221,7 @@ class AsyncTaxTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -272,7 +270,7 @@ class AsyncTaxTransactions(AsyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -291,7 +289,6 @@ class AsyncTaxTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -303,7 +300,7 @@ class AsyncTaxTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -319,7 +316,6 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
     async def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -344,7 +340,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {

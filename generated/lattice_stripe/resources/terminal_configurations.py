@@ -55,7 +55,7 @@ class TerminalConfigurations(SyncResource):
             verifone_p400: An object containing device type specific settings for Verifone P400
                 readers
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -70,14 +70,13 @@ class TerminalConfigurations(SyncResource):
     def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -113,7 +112,7 @@ class TerminalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -129,7 +128,6 @@ class TerminalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -141,7 +139,7 @@ class TerminalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -153,7 +151,6 @@ class TerminalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -173,7 +170,7 @@ class TerminalConfigurations(SyncResource):
             verifone_p400: An object containing device type specific settings for Verifone P400
                 readers
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -210,7 +207,7 @@ class AsyncTerminalConfigurations(AsyncResource):
             verifone_p400: An object containing device type specific settings for Verifone P400
                 readers
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -225,14 +222,13 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -268,7 +264,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -284,7 +280,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -296,7 +291,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -308,7 +303,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -328,7 +322,7 @@ class AsyncTerminalConfigurations(AsyncResource):
             verifone_p400: An object containing device type specific settings for Verifone P400
                 readers
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {

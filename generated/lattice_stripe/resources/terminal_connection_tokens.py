@@ -46,7 +46,7 @@ class TerminalConnectionTokens(SyncResource):
                 details, see [the docs on scoping connection
                 tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConnectionTokens,
             (),
             {
@@ -82,7 +82,7 @@ class AsyncTerminalConnectionTokens(AsyncResource):
                 details, see [the docs on scoping connection
                 tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConnectionTokens,
             (),
             {

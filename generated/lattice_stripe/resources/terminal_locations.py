@@ -56,7 +56,7 @@ class TerminalLocations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -72,14 +72,13 @@ class TerminalLocations(SyncResource):
     def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -112,7 +111,7 @@ class TerminalLocations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -127,7 +126,6 @@ class TerminalLocations(SyncResource):
     def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +137,7 @@ class TerminalLocations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -151,7 +149,6 @@ class TerminalLocations(SyncResource):
     def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
@@ -177,7 +174,7 @@ class TerminalLocations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {
@@ -221,7 +218,7 @@ class AsyncTerminalLocations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -237,14 +234,13 @@ class AsyncTerminalLocations(AsyncResource):
     async def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -277,7 +273,7 @@ class AsyncTerminalLocations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -292,7 +288,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -304,7 +299,7 @@ class AsyncTerminalLocations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -316,7 +311,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
@@ -342,7 +336,7 @@ class AsyncTerminalLocations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {

@@ -33,7 +33,6 @@ class TerminalReaders(SyncResource):
     def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -45,7 +44,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -81,7 +80,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -97,14 +96,13 @@ class TerminalReaders(SyncResource):
     def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -154,7 +152,7 @@ class TerminalReaders(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -173,7 +171,6 @@ class TerminalReaders(SyncResource):
     def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -189,7 +186,7 @@ class TerminalReaders(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             process_config: Configuration overrides
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -203,7 +200,6 @@ class TerminalReaders(SyncResource):
     def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         customer_consent_collected: bool,
         setup_intent: str,
@@ -221,7 +217,7 @@ class TerminalReaders(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             process_config: Configuration overrides
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -236,7 +232,6 @@ class TerminalReaders(SyncResource):
     def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -272,7 +267,7 @@ class TerminalReaders(SyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -290,7 +285,6 @@ class TerminalReaders(SyncResource):
     def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -302,7 +296,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -314,7 +308,6 @@ class TerminalReaders(SyncResource):
     def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -330,7 +323,7 @@ class TerminalReaders(SyncResource):
             cart: Cart
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -344,7 +337,6 @@ class TerminalReaders(SyncResource):
     def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -365,7 +357,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {
@@ -383,7 +375,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -395,7 +386,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -431,7 +422,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -447,14 +438,13 @@ class AsyncTerminalReaders(AsyncResource):
     async def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -504,7 +494,7 @@ class AsyncTerminalReaders(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -523,7 +513,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -539,7 +528,7 @@ class AsyncTerminalReaders(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             process_config: Configuration overrides
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -553,7 +542,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         customer_consent_collected: bool,
         setup_intent: str,
@@ -571,7 +559,7 @@ class AsyncTerminalReaders(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             process_config: Configuration overrides
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -586,7 +574,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -622,7 +609,7 @@ class AsyncTerminalReaders(AsyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -640,7 +627,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -652,7 +638,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -664,7 +650,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -680,7 +665,7 @@ class AsyncTerminalReaders(AsyncResource):
             cart: Cart
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -694,7 +679,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -715,7 +699,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {

@@ -35,7 +35,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -58,7 +57,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -117,7 +116,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -139,7 +138,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -151,7 +149,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -163,7 +161,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -183,7 +180,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -197,7 +194,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -214,7 +210,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://stripe.com/docs/currencies#zero-decimal).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {
@@ -231,7 +227,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -254,7 +249,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -313,7 +308,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -335,7 +330,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -347,7 +341,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -359,7 +353,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -379,7 +372,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -393,7 +386,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -410,7 +402,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://stripe.com/docs/currencies#zero-decimal).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {

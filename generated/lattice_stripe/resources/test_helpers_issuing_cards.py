@@ -27,7 +27,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -39,7 +38,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -51,7 +50,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -63,7 +61,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -75,7 +73,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -87,7 +84,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -99,7 +96,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -111,7 +107,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {
@@ -127,7 +123,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +134,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -151,7 +146,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -163,7 +157,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -175,7 +169,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +180,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -199,7 +192,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -211,7 +203,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {

@@ -32,7 +32,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
@@ -53,7 +52,7 @@ class TestHelpersTerminalReaders(SyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {
@@ -73,7 +72,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
@@ -94,7 +92,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {

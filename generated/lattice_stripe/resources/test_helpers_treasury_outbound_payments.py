@@ -30,7 +30,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -43,7 +42,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -55,7 +54,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -68,7 +66,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -80,7 +78,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -95,7 +92,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the the return code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {
@@ -112,7 +109,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -125,7 +121,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -137,7 +133,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +145,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -162,7 +157,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -177,7 +171,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the the return code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {

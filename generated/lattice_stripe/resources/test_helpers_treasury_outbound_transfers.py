@@ -30,7 +30,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -43,7 +42,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -55,7 +54,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -68,7 +66,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -80,7 +78,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -95,7 +92,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {
@@ -112,7 +109,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -125,7 +121,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -137,7 +133,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +145,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -162,7 +157,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -177,7 +171,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {

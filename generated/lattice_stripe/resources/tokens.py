@@ -69,7 +69,7 @@ class Tokens(SyncResource):
             person: Information for the person this token will represent.
             pii: The PII this token will represent.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTokens,
             (),
             {
@@ -88,7 +88,6 @@ class Tokens(SyncResource):
     def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -100,7 +99,7 @@ class Tokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTokensToken,
             (token,),
             {
@@ -150,7 +149,7 @@ class AsyncTokens(AsyncResource):
             person: Information for the person this token will represent.
             pii: The PII this token will represent.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTokens,
             (),
             {
@@ -169,7 +168,6 @@ class AsyncTokens(AsyncResource):
     async def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -181,7 +179,7 @@ class AsyncTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTokensToken,
             (token,),
             {

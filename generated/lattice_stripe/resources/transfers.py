@@ -80,7 +80,7 @@ class Transfers(SyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfers,
             (),
             {
@@ -130,7 +130,7 @@ class Transfers(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfers,
             (),
             {
@@ -148,7 +148,6 @@ class Transfers(SyncResource):
     def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -162,7 +161,7 @@ class Transfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -174,7 +173,6 @@ class Transfers(SyncResource):
     def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -198,7 +196,7 @@ class Transfers(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -216,7 +214,6 @@ class TransfersReversals(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -255,7 +252,7 @@ class TransfersReversals(SyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -271,7 +268,6 @@ class TransfersReversals(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -299,7 +295,7 @@ class TransfersReversals(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -315,7 +311,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -329,7 +324,7 @@ class TransfersReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -345,7 +340,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -366,7 +360,7 @@ class TransfersReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,
@@ -434,7 +428,7 @@ class AsyncTransfers(AsyncResource):
                 documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfers,
             (),
             {
@@ -484,7 +478,7 @@ class AsyncTransfers(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfers,
             (),
             {
@@ -502,7 +496,6 @@ class AsyncTransfers(AsyncResource):
     async def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -516,7 +509,7 @@ class AsyncTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -528,7 +521,6 @@ class AsyncTransfers(AsyncResource):
     async def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -552,7 +544,7 @@ class AsyncTransfers(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -570,7 +562,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -609,7 +600,7 @@ class AsyncTransfersReversals(AsyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -625,7 +616,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -653,7 +643,7 @@ class AsyncTransfersReversals(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -669,7 +659,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -683,7 +672,7 @@ class AsyncTransfersReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -699,7 +688,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -720,7 +708,7 @@ class AsyncTransfersReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,

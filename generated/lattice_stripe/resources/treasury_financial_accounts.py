@@ -71,7 +71,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -105,7 +105,7 @@ class TreasuryFinancialAccounts(SyncResource):
             limit: A limit ranging from 1 to 100 (defaults to 10).
             starting_after: An object ID cursor for use in pagination.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -121,7 +121,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -133,7 +132,7 @@ class TreasuryFinancialAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -145,7 +144,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -170,7 +168,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -189,7 +187,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -201,7 +198,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -213,7 +210,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -248,7 +244,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -300,7 +296,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -334,7 +330,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             limit: A limit ranging from 1 to 100 (defaults to 10).
             starting_after: An object ID cursor for use in pagination.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -350,7 +346,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -362,7 +357,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -374,7 +369,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -399,7 +393,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -418,7 +412,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -430,7 +423,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -442,7 +435,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -477,7 +469,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {

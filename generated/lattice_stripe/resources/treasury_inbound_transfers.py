@@ -28,7 +28,6 @@ class TreasuryInboundTransfers(SyncResource):
     def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -40,7 +39,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -85,7 +84,7 @@ class TreasuryInboundTransfers(SyncResource):
             statement_descriptor: The complete description that appears on your customers'
                 statements. Maximum 10 characters.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -132,7 +131,7 @@ class TreasuryInboundTransfers(SyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -149,7 +148,6 @@ class TreasuryInboundTransfers(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -161,7 +159,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {
@@ -177,7 +175,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -189,7 +186,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -234,7 +231,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
             statement_descriptor: The complete description that appears on your customers'
                 statements. Maximum 10 characters.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -281,7 +278,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -298,7 +295,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -310,7 +306,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {

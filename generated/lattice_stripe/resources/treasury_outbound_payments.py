@@ -33,7 +33,6 @@ class TreasuryOutboundPayments(SyncResource):
     def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -45,7 +44,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -105,7 +104,7 @@ class TreasuryOutboundPayments(SyncResource):
                 Maximum 10 characters for `ach` payments, 140 characters for `wire` payments, or
                 500 characters for `stripe` network transfers. The default value is `payment`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -158,7 +157,7 @@ class TreasuryOutboundPayments(SyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -176,7 +175,6 @@ class TreasuryOutboundPayments(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -190,7 +188,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {
@@ -206,7 +204,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -218,7 +215,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -278,7 +275,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
                 Maximum 10 characters for `ach` payments, 140 characters for `wire` payments, or
                 500 characters for `stripe` network transfers. The default value is `payment`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -331,7 +328,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -349,7 +346,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -363,7 +359,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {

@@ -31,7 +31,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -43,7 +42,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -93,7 +92,7 @@ class TreasuryOutboundTransfers(SyncResource):
                 OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
                 for `wire` transfers. The default value is `transfer`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -141,7 +140,7 @@ class TreasuryOutboundTransfers(SyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -158,7 +157,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -172,7 +170,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {
@@ -188,7 +186,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -200,7 +197,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -250,7 +247,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
                 OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
                 for `wire` transfers. The default value is `transfer`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -298,7 +295,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -315,7 +312,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -329,7 +325,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {

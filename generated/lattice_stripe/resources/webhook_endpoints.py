@@ -389,7 +389,7 @@ class WebhookEndpoints(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -407,7 +407,6 @@ class WebhookEndpoints(SyncResource):
     def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -415,7 +414,7 @@ class WebhookEndpoints(SyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -448,7 +447,7 @@ class WebhookEndpoints(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -463,7 +462,6 @@ class WebhookEndpoints(SyncResource):
     def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -475,7 +473,7 @@ class WebhookEndpoints(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -487,7 +485,6 @@ class WebhookEndpoints(SyncResource):
     def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -742,7 +739,7 @@ class WebhookEndpoints(SyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1124,7 +1121,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -1142,7 +1139,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -1150,7 +1146,7 @@ class AsyncWebhookEndpoints(AsyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -1183,7 +1179,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -1198,7 +1194,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1210,7 +1205,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1222,7 +1217,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -1477,7 +1471,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
