@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar, cast
 
 from lattice_stripe._runtime.errors import InvalidArgumentError
-from lattice_stripe._runtime.options import OPTION_NAMES
+from lattice_stripe._runtime.options import OPTION_NAMES, refuse_unknown_options
 
 from .registry import PARAM_OVERRIDES, ParamOverride
 
@@ -100,12 +100,8 @@ def _run(
         raise TypeError(_signature_error(signature, call_path, args, exc)) from None
     bound.pop("self", None)
     options = bound.pop("options", {})
-    unknown = set(options) - OPTION_NAMES
-    if unknown:
-        raise InvalidArgumentError(
-            f"{call_path}: unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
-            f"request options are {', '.join(sorted(OPTION_NAMES))}"
-        )
+    if not OPTION_NAMES.issuperset(options):
+        refuse_unknown_options(call_path, options, list(signature.parameters)[1:-1])
     call = GuardedCall(call_path, resource._client, bound, options)
     check(call)
     for message in call.warnings:

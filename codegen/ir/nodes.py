@@ -251,6 +251,5 @@ class Api:
     @property
     def event_families(self) -> tuple[str, ...]:
         """``"invoice.*"``-style patterns that match at least one listed event type."""
-        return tuple(
-            sorted({".".join(t.split(".")[:n]) + ".*" for t in self.event_types for n in range(1, t.count(".") + 1)})
-        )
+        parts = [t.split(".") for t in self.event_types]
+        return tuple(sorted({".".join(p[:n]) + ".*" for p in parts for n in range(1, len(p))}))

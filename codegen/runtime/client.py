@@ -250,15 +250,16 @@ class _ClientCore(Generic[HttpT]):
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
         op.check(params)
         if options:
-            check_request_options(op.call_path, options)
+            check_request_options(op.call_path, options, op.kinds)
         config = self._config
         segments = []
-        for value in path_args:
+        for index, value in enumerate(path_args):
             # "." and ".." are refused, not escaped: URL normalisation would turn
             # POST /v1/customers/. into POST /v1/customers (a create).
             if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
+                name = self._path_param(op.call_path, index)
                 raise InvalidArgumentError(
-                    f"{op.call_path}: path parameter must be a non-empty id string, got {value!r}"
+                    f"{op.call_path}: {name} must be a non-empty id string, got {value!r:.80}", param=name
                 )
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
@@ -315,6 +316,20 @@ class _ClientCore(Generic[HttpT]):
         )
 
     # -- raw requests ------------------------------------------------------------------
+
+    def _path_param(self, call_path: str, index: int) -> str:
+        """The name of a method's ``index``-th path parameter, read from its signature (only
+        for an error: operations carry their paths without names)."""
+        import inspect
+
+        method: Any = self
+        for part in call_path.split("."):
+            method = getattr(method, part, None)
+        if not callable(method):
+            return "path parameter"
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        names = [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
+        return names[index] if index < len(names) else "path parameter"
 
     def _raw_call(
         self,

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ._runtime.webhooks import construct_event as construct_event
     from ._runtime.webhooks import generate_test_header as generate_test_header
     from ._runtime.webhooks import WebhookEvent as WebhookEvent
+    from ._runtime.webhooks import UnknownEventType as UnknownEventType
     from ._runtime.webhooks import WebhookError as WebhookError
     from ._runtime.webhooks import SignatureVerificationError as SignatureVerificationError
     from ._runtime.webhooks import MissingSignatureError as MissingSignatureError
@@ -105,6 +106,7 @@ _LAZY = {
     "construct_event": "._runtime.webhooks",
     "generate_test_header": "._runtime.webhooks",
     "WebhookEvent": "._runtime.webhooks",
+    "UnknownEventType": "._runtime.webhooks",
     "WebhookError": "._runtime.webhooks",
     "SignatureVerificationError": "._runtime.webhooks",
     "MissingSignatureError": "._runtime.webhooks",
