@@ -82,7 +82,9 @@ async def test_login_link_takes_the_account_positionally_or_by_keyword(
     assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
-@pytest.mark.parametrize("args, kwargs", [((), {}), (("",), {}), ((None,), {}), (("acct_1",), {"account": "a"})])
+@pytest.mark.parametrize(
+    "args, kwargs", [((), {}), (("",), {}), ((None,), {}), (("acct_1",), {"account": "a"})]
+)
 async def test_login_link_without_one_account_is_refused(
     any_client: Any, server: StripeServer, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
