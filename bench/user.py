@@ -129,7 +129,7 @@ def paging_rows(url: str, items: int, rounds: int) -> list[dict[str, Any]]:
 def list_rows(sizes: tuple[int, ...], rounds: int) -> list[dict[str, Any]]:
     """bytes -> page of charges, µs per object, for lists of each size."""
     from bench.run import _official
-    from lattice_stripe._runtime import shapes
+    from lattice_stripe._runtime.objects import shapes
 
     structure = shapes.ListPage(shapes.Model("Charge")).structurer()
     stripe = _official()

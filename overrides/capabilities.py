@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # mixins see the model API; at runtime the model class supplies it
-    from lattice_stripe._runtime.models import StripeObject as _Model
+    from lattice_stripe._runtime.objects.models import StripeObject as _Model
 else:
     _Model = object
 

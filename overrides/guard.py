@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar, cast
 
 from lattice_stripe._runtime.errors import InvalidArgumentError
-from lattice_stripe._runtime.options import OPTION_NAMES, refuse_unknown_options
+from lattice_stripe._runtime.http.options import OPTION_NAMES, refuse_unknown_options
 
 from .registry import PARAM_OVERRIDES, ParamOverride
 

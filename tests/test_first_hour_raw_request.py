@@ -13,8 +13,8 @@ import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient
 from lattice_stripe._runtime.errors import CardError, InvalidArgumentError, InvalidRequestError
-from lattice_stripe._runtime.models import UnknownObject
-from lattice_stripe._runtime.retry import RetryPolicy
+from lattice_stripe._runtime.http.retry import RetryPolicy
+from lattice_stripe._runtime.objects.models import UnknownObject
 from lattice_stripe.models import Customer
 from tests.stripe_server import Reply, StripeServer
 
@@ -189,7 +189,7 @@ def _meter(n: int) -> dict[str, Any]:
 
 
 async def test_a_list_is_a_page_that_auto_pages_with_the_same_call(raw: Any, server: StripeServer) -> None:
-    from lattice_stripe._runtime.pages import ListObject
+    from lattice_stripe._runtime.objects.pages import ListObject
 
     server.reply(
         Reply(

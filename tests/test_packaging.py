@@ -38,8 +38,8 @@ def test_wheel_holds_generated_runtime_and_overrides_and_nothing_else(tmp_path: 
         "lattice_stripe/models/charge.py",
         "lattice_stripe/resources/customers.py",
         "lattice_stripe/params/customers.py",
-        "lattice_stripe/_runtime/client.py",
-        "lattice_stripe/_runtime/webhooks.py",
+        "lattice_stripe/_runtime/http/client.py",
+        "lattice_stripe/_runtime/webhooks/events.py",
         "lattice_stripe/overrides/registry.py",
         "lattice_stripe/overrides/guard.py",
     ):
@@ -62,6 +62,6 @@ def test_wheel_holds_generated_runtime_and_overrides_and_nothing_else(tmp_path: 
 def test_user_agent_version_is_the_distribution_version() -> None:
     from importlib.metadata import version
 
-    from lattice_stripe._runtime.client import SDK_VERSION
+    from lattice_stripe._runtime.http.client import SDK_VERSION
 
     assert version("lattice-stripe") == SDK_VERSION

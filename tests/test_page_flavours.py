@@ -53,7 +53,7 @@ def test_mypy_refuses_the_wrong_loop_on_each_page_type(tmp_path: Path) -> None:
 def test_the_page_types_are_exported_beside_list_object() -> None:
     names = ("ListObject", "SearchResult", "AsyncListObject", "AsyncSearchResult")
     assert {name: getattr(lattice_stripe, name).__module__ for name in names} == dict.fromkeys(
-        names, "lattice_stripe._runtime.pages"
+        names, "lattice_stripe._runtime.objects.pages"
     )
     assert issubclass(AsyncListObject, ListObject) and issubclass(AsyncSearchResult, SearchResult)
 

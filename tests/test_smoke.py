@@ -19,7 +19,7 @@ def test_create_customer_over_the_wire(client, server: StripeServer) -> None:
 
 
 def test_polymorphic_field_with_a_strange_object_tag_is_kept() -> None:
-    from lattice_stripe._runtime.shapes import OneOf
+    from lattice_stripe._runtime.objects.shapes import OneOf
 
     structure = OneOf("BankAccount", "Card").structurer()
     odd = {"object": ["not", "a", "string"], "id": "x"}

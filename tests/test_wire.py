@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient, models
-from lattice_stripe._runtime.pages import ListObject, SearchResult
+from lattice_stripe._runtime.objects.pages import ListObject, SearchResult
 from tests.stripe_server import Reply, StripeServer
 
 KEY = "sk_test_wire_0123456789abcdef"

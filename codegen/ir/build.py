@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from ..runtime.options import OPTION_NAMES
+from ..runtime.http.options import OPTION_NAMES
 from ..spec import LoadedSpec, SpecError
 from . import naming
 from .fake import fake_tables
@@ -30,8 +30,8 @@ VERBS = ("get", "post", "delete")
 EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._client", ("StripeClient", "AsyncStripeClient")),
     ("._manifest", ("manifest",)),
-    ("._runtime.models", ("StripeObject", "UnknownObject")),
-    ("._runtime.pages", ("ListObject", "SearchResult", "AsyncListObject", "AsyncSearchResult")),
+    ("._runtime.objects.models", ("StripeObject", "UnknownObject")),
+    ("._runtime.objects.pages", ("ListObject", "SearchResult", "AsyncListObject", "AsyncSearchResult")),
     (
         "._runtime.errors",
         (
@@ -48,15 +48,18 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "RateLimitError",
         ),
     ),
-    ("._runtime.retry", ("RetryPolicy", "RetryAttempt", "RetryStrategy")),
-    ("._runtime.idempotency", ("idempotency_key_for",)),
-    ("._runtime.ledger", ("EventLedger", "AsyncEventLedger", "SQLiteLedger", "AppliedEvent", "Claim")),
-    ("._runtime.ledger_postgres", ("PostgresLedger", "AsyncPostgresLedger")),
-    ("._runtime.response", ("RawResponse", "ResponseMeta")),
-    ("._runtime.batch", ("Outcome",)),
-    ("._runtime.observe", ("RequestEvent", "ResponseEvent")),
+    ("._runtime.http.retry", ("RetryPolicy", "RetryAttempt", "RetryStrategy")),
+    ("._runtime.http.idempotency", ("idempotency_key_for",)),
     (
-        "._runtime.webhooks",
+        "._runtime.webhooks.ledger",
+        ("EventLedger", "AsyncEventLedger", "SQLiteLedger", "AppliedEvent", "Claim"),
+    ),
+    ("._runtime.webhooks.ledger_postgres", ("PostgresLedger", "AsyncPostgresLedger")),
+    ("._runtime.objects.response", ("RawResponse", "ResponseMeta")),
+    ("._runtime.http.batch", ("Outcome",)),
+    ("._runtime.observability.observe", ("RequestEvent", "ResponseEvent")),
+    (
+        "._runtime.webhooks.events",
         (
             "construct_event",
             "generate_test_header",
@@ -71,7 +74,7 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "InvalidPayloadError",
         ),
     ),
-    ("._runtime.webhook_apps", ("WebhookRouter",)),
+    ("._runtime.webhooks.router", ("WebhookRouter",)),
     (".overrides.guard", ("GuardWarning",)),
     (".overrides.capabilities", ("CapabilityStatus", "capability_status")),
 )

@@ -71,7 +71,7 @@ class ModelModule:
 
 
 class Kind(enum.Enum):
-    """A kind of value the runtime accepts for a parameter (``_runtime/operation.py`` has one
+    """A kind of value the runtime accepts for a parameter (``_runtime/http/operation.py`` has one
     acceptor per value)."""
 
     STR = "str"

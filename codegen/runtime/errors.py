@@ -56,7 +56,7 @@ class StripeError(Exception):
         None when the body held no error object. ``error`` keeps the decoded dict."""
         if not self.error:
             return None
-        models = importlib.import_module(__package__.rsplit(".", 1)[0] + ".models")  # the generated ones
+        models = importlib.import_module("..models", __package__)  # the generated ones
         return cast("ApiErrors", models.ApiErrors.from_dict(self.error))  # type: ignore[valid-type, unused-ignore]
 
     def __str__(self) -> str:

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from ._client import StripeClient as StripeClient
     from ._client import AsyncStripeClient as AsyncStripeClient
     from ._manifest import manifest as manifest
-    from ._runtime.models import StripeObject as StripeObject
-    from ._runtime.models import UnknownObject as UnknownObject
-    from ._runtime.pages import ListObject as ListObject
-    from ._runtime.pages import SearchResult as SearchResult
-    from ._runtime.pages import AsyncListObject as AsyncListObject
-    from ._runtime.pages import AsyncSearchResult as AsyncSearchResult
+    from ._runtime.objects.models import StripeObject as StripeObject
+    from ._runtime.objects.models import UnknownObject as UnknownObject
+    from ._runtime.objects.pages import ListObject as ListObject
+    from ._runtime.objects.pages import SearchResult as SearchResult
+    from ._runtime.objects.pages import AsyncListObject as AsyncListObject
+    from ._runtime.objects.pages import AsyncSearchResult as AsyncSearchResult
     from ._runtime.errors import StripeError as StripeError
     from ._runtime.errors import APIError as APIError
     from ._runtime.errors import APIConnectionError as APIConnectionError
@@ -34,34 +34,34 @@ if TYPE_CHECKING:
     from ._runtime.errors import InvalidRequestError as InvalidRequestError
     from ._runtime.errors import PermissionDeniedError as PermissionDeniedError
     from ._runtime.errors import RateLimitError as RateLimitError
-    from ._runtime.retry import RetryPolicy as RetryPolicy
-    from ._runtime.retry import RetryAttempt as RetryAttempt
-    from ._runtime.retry import RetryStrategy as RetryStrategy
-    from ._runtime.idempotency import idempotency_key_for as idempotency_key_for
-    from ._runtime.ledger import EventLedger as EventLedger
-    from ._runtime.ledger import AsyncEventLedger as AsyncEventLedger
-    from ._runtime.ledger import SQLiteLedger as SQLiteLedger
-    from ._runtime.ledger import AppliedEvent as AppliedEvent
-    from ._runtime.ledger import Claim as Claim
-    from ._runtime.ledger_postgres import PostgresLedger as PostgresLedger
-    from ._runtime.ledger_postgres import AsyncPostgresLedger as AsyncPostgresLedger
-    from ._runtime.response import RawResponse as RawResponse
-    from ._runtime.response import ResponseMeta as ResponseMeta
-    from ._runtime.batch import Outcome as Outcome
-    from ._runtime.observe import RequestEvent as RequestEvent
-    from ._runtime.observe import ResponseEvent as ResponseEvent
-    from ._runtime.webhooks import construct_event as construct_event
-    from ._runtime.webhooks import generate_test_header as generate_test_header
-    from ._runtime.webhooks import WebhookEvent as WebhookEvent
-    from ._runtime.webhooks import UnknownEventType as UnknownEventType
-    from ._runtime.webhooks import WebhookError as WebhookError
-    from ._runtime.webhooks import SignatureVerificationError as SignatureVerificationError
-    from ._runtime.webhooks import MissingSignatureError as MissingSignatureError
-    from ._runtime.webhooks import MalformedSignatureError as MalformedSignatureError
-    from ._runtime.webhooks import NoMatchingSignatureError as NoMatchingSignatureError
-    from ._runtime.webhooks import TimestampOutsideToleranceError as TimestampOutsideToleranceError
-    from ._runtime.webhooks import InvalidPayloadError as InvalidPayloadError
-    from ._runtime.webhook_apps import WebhookRouter as WebhookRouter
+    from ._runtime.http.retry import RetryPolicy as RetryPolicy
+    from ._runtime.http.retry import RetryAttempt as RetryAttempt
+    from ._runtime.http.retry import RetryStrategy as RetryStrategy
+    from ._runtime.http.idempotency import idempotency_key_for as idempotency_key_for
+    from ._runtime.webhooks.ledger import EventLedger as EventLedger
+    from ._runtime.webhooks.ledger import AsyncEventLedger as AsyncEventLedger
+    from ._runtime.webhooks.ledger import SQLiteLedger as SQLiteLedger
+    from ._runtime.webhooks.ledger import AppliedEvent as AppliedEvent
+    from ._runtime.webhooks.ledger import Claim as Claim
+    from ._runtime.webhooks.ledger_postgres import PostgresLedger as PostgresLedger
+    from ._runtime.webhooks.ledger_postgres import AsyncPostgresLedger as AsyncPostgresLedger
+    from ._runtime.objects.response import RawResponse as RawResponse
+    from ._runtime.objects.response import ResponseMeta as ResponseMeta
+    from ._runtime.http.batch import Outcome as Outcome
+    from ._runtime.observability.observe import RequestEvent as RequestEvent
+    from ._runtime.observability.observe import ResponseEvent as ResponseEvent
+    from ._runtime.webhooks.events import construct_event as construct_event
+    from ._runtime.webhooks.events import generate_test_header as generate_test_header
+    from ._runtime.webhooks.events import WebhookEvent as WebhookEvent
+    from ._runtime.webhooks.events import UnknownEventType as UnknownEventType
+    from ._runtime.webhooks.events import WebhookError as WebhookError
+    from ._runtime.webhooks.events import SignatureVerificationError as SignatureVerificationError
+    from ._runtime.webhooks.events import MissingSignatureError as MissingSignatureError
+    from ._runtime.webhooks.events import MalformedSignatureError as MalformedSignatureError
+    from ._runtime.webhooks.events import NoMatchingSignatureError as NoMatchingSignatureError
+    from ._runtime.webhooks.events import TimestampOutsideToleranceError as TimestampOutsideToleranceError
+    from ._runtime.webhooks.events import InvalidPayloadError as InvalidPayloadError
+    from ._runtime.webhooks.router import WebhookRouter as WebhookRouter
     from .overrides.guard import GuardWarning as GuardWarning
     from .overrides.capabilities import CapabilityStatus as CapabilityStatus
     from .overrides.capabilities import capability_status as capability_status
@@ -70,12 +70,12 @@ _LAZY = {
     "StripeClient": "._client",
     "AsyncStripeClient": "._client",
     "manifest": "._manifest",
-    "StripeObject": "._runtime.models",
-    "UnknownObject": "._runtime.models",
-    "ListObject": "._runtime.pages",
-    "SearchResult": "._runtime.pages",
-    "AsyncListObject": "._runtime.pages",
-    "AsyncSearchResult": "._runtime.pages",
+    "StripeObject": "._runtime.objects.models",
+    "UnknownObject": "._runtime.objects.models",
+    "ListObject": "._runtime.objects.pages",
+    "SearchResult": "._runtime.objects.pages",
+    "AsyncListObject": "._runtime.objects.pages",
+    "AsyncSearchResult": "._runtime.objects.pages",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",
@@ -87,34 +87,34 @@ _LAZY = {
     "InvalidRequestError": "._runtime.errors",
     "PermissionDeniedError": "._runtime.errors",
     "RateLimitError": "._runtime.errors",
-    "RetryPolicy": "._runtime.retry",
-    "RetryAttempt": "._runtime.retry",
-    "RetryStrategy": "._runtime.retry",
-    "idempotency_key_for": "._runtime.idempotency",
-    "EventLedger": "._runtime.ledger",
-    "AsyncEventLedger": "._runtime.ledger",
-    "SQLiteLedger": "._runtime.ledger",
-    "AppliedEvent": "._runtime.ledger",
-    "Claim": "._runtime.ledger",
-    "PostgresLedger": "._runtime.ledger_postgres",
-    "AsyncPostgresLedger": "._runtime.ledger_postgres",
-    "RawResponse": "._runtime.response",
-    "ResponseMeta": "._runtime.response",
-    "Outcome": "._runtime.batch",
-    "RequestEvent": "._runtime.observe",
-    "ResponseEvent": "._runtime.observe",
-    "construct_event": "._runtime.webhooks",
-    "generate_test_header": "._runtime.webhooks",
-    "WebhookEvent": "._runtime.webhooks",
-    "UnknownEventType": "._runtime.webhooks",
-    "WebhookError": "._runtime.webhooks",
-    "SignatureVerificationError": "._runtime.webhooks",
-    "MissingSignatureError": "._runtime.webhooks",
-    "MalformedSignatureError": "._runtime.webhooks",
-    "NoMatchingSignatureError": "._runtime.webhooks",
-    "TimestampOutsideToleranceError": "._runtime.webhooks",
-    "InvalidPayloadError": "._runtime.webhooks",
-    "WebhookRouter": "._runtime.webhook_apps",
+    "RetryPolicy": "._runtime.http.retry",
+    "RetryAttempt": "._runtime.http.retry",
+    "RetryStrategy": "._runtime.http.retry",
+    "idempotency_key_for": "._runtime.http.idempotency",
+    "EventLedger": "._runtime.webhooks.ledger",
+    "AsyncEventLedger": "._runtime.webhooks.ledger",
+    "SQLiteLedger": "._runtime.webhooks.ledger",
+    "AppliedEvent": "._runtime.webhooks.ledger",
+    "Claim": "._runtime.webhooks.ledger",
+    "PostgresLedger": "._runtime.webhooks.ledger_postgres",
+    "AsyncPostgresLedger": "._runtime.webhooks.ledger_postgres",
+    "RawResponse": "._runtime.objects.response",
+    "ResponseMeta": "._runtime.objects.response",
+    "Outcome": "._runtime.http.batch",
+    "RequestEvent": "._runtime.observability.observe",
+    "ResponseEvent": "._runtime.observability.observe",
+    "construct_event": "._runtime.webhooks.events",
+    "generate_test_header": "._runtime.webhooks.events",
+    "WebhookEvent": "._runtime.webhooks.events",
+    "UnknownEventType": "._runtime.webhooks.events",
+    "WebhookError": "._runtime.webhooks.events",
+    "SignatureVerificationError": "._runtime.webhooks.events",
+    "MissingSignatureError": "._runtime.webhooks.events",
+    "MalformedSignatureError": "._runtime.webhooks.events",
+    "NoMatchingSignatureError": "._runtime.webhooks.events",
+    "TimestampOutsideToleranceError": "._runtime.webhooks.events",
+    "InvalidPayloadError": "._runtime.webhooks.events",
+    "WebhookRouter": "._runtime.webhooks.router",
     "GuardWarning": ".overrides.guard",
     "CapabilityStatus": ".overrides.capabilities",
     "capability_status": ".overrides.capabilities",

@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ._runtime.client import AsyncBaseClient, SyncBaseClient
-from ._runtime.resource import AsyncNamespace, SyncNamespace
+from ._runtime.http.client import AsyncBaseClient, SyncBaseClient
+from ._runtime.http.resource import AsyncNamespace, SyncNamespace
 
 if TYPE_CHECKING:
     from .resources.account import AsyncAccountResource, AccountResource

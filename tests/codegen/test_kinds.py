@@ -11,8 +11,8 @@ from codegen import spec as spec_mod
 from codegen.ir.build import build
 from codegen.ir.nodes import Kind
 from lattice_stripe import StripeClient, resources
-from lattice_stripe._runtime import operation
 from lattice_stripe._runtime.errors import InvalidArgumentError
+from lattice_stripe._runtime.http import operation
 
 
 def test_every_kind_has_a_runtime_acceptor() -> None:

@@ -14,7 +14,7 @@ from codegen.ir.build import build
 from codegen.ir.naming import identifier
 from codegen.ir.nodes import Api
 from lattice_stripe import AsyncStripeClient, StripeClient, models
-from lattice_stripe._runtime.convert import structure
+from lattice_stripe._runtime.objects.convert import structure
 from tests.codegen.helpers import generate, run_in
 from tests.shared import OLD_LOCK
 

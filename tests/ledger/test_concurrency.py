@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from lattice_stripe import WebhookRouter
-from lattice_stripe._runtime.ledger import DEFAULT_LEASE
+from lattice_stripe._runtime.webhooks.ledger import DEFAULT_LEASE
 from tests.ledger.worker import delivery, ledger_for, send
 
 PROCESSES = 4

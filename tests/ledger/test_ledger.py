@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lattice_stripe import InvalidArgumentError, WebhookEvent, WebhookRouter, generate_test_header
-from lattice_stripe._runtime.ledger import AppliedEvent, Claim, SQLiteLedger
-from lattice_stripe._runtime.ledger_postgres import AsyncPostgresLedger, PostgresLedger
+from lattice_stripe._runtime.webhooks.ledger import AppliedEvent, Claim, SQLiteLedger
+from lattice_stripe._runtime.webhooks.ledger_postgres import AsyncPostgresLedger, PostgresLedger
 from tests.ledger.worker import SECRET, delivery, ledger_for, send
 
 APPLIED = (200, {"received": True})

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lattice_stripe._runtime.ledger import AppliedEvent, Claim
+from lattice_stripe._runtime.webhooks.ledger import AppliedEvent, Claim
 from tests.ledger.worker import ledger_for
 
 LEASE = 10.0

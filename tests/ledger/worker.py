@@ -21,8 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lattice_stripe import WebhookEvent, WebhookRouter, generate_test_header
-from lattice_stripe._runtime.ledger import EventLedger, SQLiteLedger
-from lattice_stripe._runtime.ledger_postgres import PostgresLedger
+from lattice_stripe._runtime.webhooks.ledger import EventLedger, SQLiteLedger
+from lattice_stripe._runtime.webhooks.ledger_postgres import PostgresLedger
 
 SECRET = "whsec_ledger_test"
 THREADS = 16

@@ -239,7 +239,7 @@ async def test_subscription_changes_without_items_are_quiet(any_client: Any, ser
     assert len(server.requests) == 2
 
 
-# --- webhooks: raw bytes only (implemented in lattice_stripe._runtime.webhooks) ------------
+# --- webhooks: raw bytes only (implemented in lattice_stripe._runtime.webhooks.events) ------------
 
 
 @pytest.mark.parametrize("payload", [{"id": "evt_1", "object": "event"}, '{"id": "evt_1"}'])

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient
-from lattice_stripe._runtime.retry import RetryPolicy
+from lattice_stripe._runtime.http.retry import RetryPolicy
 from tests.stripe_server import StripeServer
 
 API_KEY = "sk_test_51HsEcRetKeyValue0000abcd"

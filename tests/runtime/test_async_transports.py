@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from lattice_stripe import APIConnectionError, APITimeoutError, AsyncStripeClient, CardError
-from lattice_stripe._runtime import transport
-from lattice_stripe._runtime.aiohttp_client import AiohttpClient
-from lattice_stripe._runtime.retry import RetryPolicy
-from lattice_stripe._runtime.transport import new_async_http
+from lattice_stripe._runtime.http import transport
+from lattice_stripe._runtime.http.aiohttp_client import AiohttpClient
+from lattice_stripe._runtime.http.retry import RetryPolicy
+from lattice_stripe._runtime.http.transport import new_async_http
 from lattice_stripe.models import Customer, File
 from tests.stripe_server import Reply, StripeServer
 

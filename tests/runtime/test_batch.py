@@ -8,7 +8,7 @@ import time
 import pytest
 
 from lattice_stripe import CardError, InvalidRequestError
-from lattice_stripe._runtime.batch import Outcome, run_gathered
+from lattice_stripe._runtime.http.batch import Outcome, run_gathered
 from tests.stripe_server import Recorded, Reply, StripeServer
 
 

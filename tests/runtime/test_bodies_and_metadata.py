@@ -10,7 +10,7 @@ from email.policy import HTTP
 import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient
-from lattice_stripe._runtime.response import RawResponse
+from lattice_stripe._runtime.objects.response import RawResponse
 from lattice_stripe.models import Customer, File
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Recorded, Reply, StripeServer

@@ -17,10 +17,10 @@ import attrs
 import pytest
 
 from lattice_stripe import InvalidArgumentError, RetryPolicy, StripeClient, models
-from lattice_stripe._runtime import client as client_module
-from lattice_stripe._runtime import observe
-from lattice_stripe._runtime.client import ClientConfig
-from lattice_stripe._runtime.models import StripeObject
+from lattice_stripe._runtime.http import client as client_module
+from lattice_stripe._runtime.http.client import ClientConfig
+from lattice_stripe._runtime.objects.models import StripeObject
+from lattice_stripe._runtime.observability import observe
 from tests.stripe_server import Reply, StripeServer
 
 KEY = "sk_test_51HsEcRetKeyValue0000abcd"

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lattice_stripe._runtime.encoding import encode, flatten
+from lattice_stripe._runtime.http.encoding import encode, flatten
 
 # Keys as Stripe's schemas have them (a key of digits only reads as a list index, which is
 # the format's own ambiguity: Stripe resolves it by the parameter's schema).

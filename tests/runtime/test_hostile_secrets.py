@@ -114,7 +114,7 @@ def test_httpx_logs_no_query_string_for_our_requests(server: StripeServer, caplo
 async def test_async_httpx_logs_no_query_string_for_our_requests(
     server: StripeServer, caplog, monkeypatch
 ) -> None:
-    from lattice_stripe._runtime import transport
+    from lattice_stripe._runtime.http import transport
 
     monkeypatch.setattr(transport, "aiohttp_installed", lambda: False)  # the httpx pool, whose logger this is
     caplog.set_level(logging.DEBUG)

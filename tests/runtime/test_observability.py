@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from lattice_stripe._runtime import observe
-from lattice_stripe._runtime.observe import RequestEvent, ResponseEvent
+from lattice_stripe._runtime.observability import observe
+from lattice_stripe._runtime.observability.observe import RequestEvent, ResponseEvent
 from tests.stripe_server import Reply, StripeServer
 
 CUSTOMER = {"id": "cus_1", "object": "customer"}

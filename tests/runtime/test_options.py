@@ -204,7 +204,7 @@ def test_dot_ids_cannot_turn_an_update_into_a_create(client, server: StripeServe
 def test_client_config_refuses_an_empty_key_and_a_timeout_not_above_zero(
     config: dict[str, object], message: str
 ) -> None:
-    from lattice_stripe._runtime.client import ClientConfig
+    from lattice_stripe._runtime.http.client import ClientConfig
 
     args: dict[str, object] = {"api_key": API_KEY, **config}
     for make in (

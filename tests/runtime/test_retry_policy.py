@@ -6,7 +6,7 @@ import email.utils
 
 import pytest
 
-from lattice_stripe._runtime.retry import (
+from lattice_stripe._runtime.http.retry import (
     RetryPolicy,
     backoff_delay,
     parse_retry_after,

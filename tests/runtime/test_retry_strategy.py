@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lattice_stripe import APIConnectionError, APIError, AsyncStripeClient, InvalidArgumentError, StripeClient
-from lattice_stripe._runtime.retry import RetryAttempt, RetryPolicy
+from lattice_stripe._runtime.http.retry import RetryAttempt, RetryPolicy
 from tests.runtime.conftest import API_KEY
 from tests.stripe_server import Reply, StripeServer
 

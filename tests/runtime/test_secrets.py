@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from lattice_stripe import APIError, AsyncStripeClient, StripeClient, StripeObject
-from lattice_stripe._runtime.secrets import mask
+from lattice_stripe._runtime.objects.secrets import mask
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
 

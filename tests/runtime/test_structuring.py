@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lattice_stripe import ListObject
-from lattice_stripe._runtime import shapes
+from lattice_stripe._runtime.objects import shapes
 from lattice_stripe.models import Charge, Customer, PaymentMethodDetails
 
 JSON = st.recursive(

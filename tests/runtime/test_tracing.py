@@ -21,7 +21,7 @@ from lattice_stripe import (
     StripeClient,
     WebhookRouter,
 )
-from lattice_stripe._runtime.ledger import SQLiteLedger
+from lattice_stripe._runtime.webhooks.ledger import SQLiteLedger
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
 from tests.webhooks.helpers import SECRET, charge_event, signed

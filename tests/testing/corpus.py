@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lattice_stripe._runtime.encoding import encode
-from lattice_stripe._runtime.fake_schema import operations
+from lattice_stripe._runtime.http.encoding import encode
+from lattice_stripe._runtime.testing.schema import operations
 
 from .probes import probes
 from .surface import arguments

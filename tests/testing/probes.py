@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lattice_stripe._runtime.fake_schema import deref, operations
+from lattice_stripe._runtime.testing.schema import deref, operations
 
 from .surface import minimal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import lattice_stripe
-from lattice_stripe._runtime.fake_schema import component, deref, operations
+from lattice_stripe._runtime.testing.schema import component, deref, operations
 
 # Where the spec's type is wider than what the SDK's guards accept.
 GUARDED = {"accounts.reject": {"reason": "fraud"}}

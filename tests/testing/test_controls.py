@@ -32,7 +32,7 @@ def test_fixtures_come_from_the_entry_point(
     stripe_fake: FakeStripe, stripe_fake_client: StripeClient
 ) -> None:
     (plugin,) = [e for e in entry_points(group="pytest11") if e.name == "lattice_stripe"]
-    assert plugin.value == "lattice_stripe._runtime.fake_pytest"
+    assert plugin.value == "lattice_stripe._runtime.testing.pytest_plugin"
     customer = stripe_fake_client.customers.create(email="a@example.com")
     assert stripe_fake.get(customer.id)["email"] == "a@example.com"
 

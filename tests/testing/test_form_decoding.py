@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lattice_stripe._runtime.encoding import encode
-from lattice_stripe._runtime.fake_schema import decode_form
+from lattice_stripe._runtime.http.encoding import encode
+from lattice_stripe._runtime.testing.schema import decode_form
 
 keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
 scalars = st.text(max_size=12)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lattice_stripe._runtime.fake_objects import Builder, Ids, object_kind
-from lattice_stripe._runtime.fake_schema import component, deref, schema_of_object
+from lattice_stripe._runtime.testing.objects import Builder, Ids, object_kind
+from lattice_stripe._runtime.testing.schema import component, deref, schema_of_object
 from lattice_stripe.testing import FakeStripe
 
 _TYPES = {

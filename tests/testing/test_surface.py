@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from lattice_stripe import AsyncStripeClient, InvalidRequestError, StripeClient
-from lattice_stripe._runtime.fake_objects import object_kind, ref_names
-from lattice_stripe._runtime.fake_schema import operations
-from lattice_stripe._runtime.models import StripeObject
-from lattice_stripe._runtime.operation import Operation
-from lattice_stripe._runtime.pages import ListObject, SearchResult
+from lattice_stripe._runtime.http.operation import Operation
+from lattice_stripe._runtime.objects.models import StripeObject
+from lattice_stripe._runtime.objects.pages import ListObject, SearchResult
+from lattice_stripe._runtime.testing.objects import object_kind, ref_names
+from lattice_stripe._runtime.testing.schema import operations
 from lattice_stripe.overrides import GuardWarning
 from lattice_stripe.testing import FakeStripe
 

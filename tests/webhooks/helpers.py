@@ -13,7 +13,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import uvicorn
 
-from lattice_stripe._runtime.webhooks import generate_test_header
+from lattice_stripe._runtime.webhooks.events import generate_test_header
 
 SECRET = "whsec_test_secret_123"
 

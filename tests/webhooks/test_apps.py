@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from lattice_stripe import InvalidArgumentError, WebhookEvent, WebhookRouter, models
-from lattice_stripe._runtime.webhook_apps import UnknownEventTypeWarning
+from lattice_stripe._runtime.webhooks.router import UnknownEventTypeWarning
 from tests.webhooks.helpers import SECRET, charge_event, event_dict, signed, uvicorn_server, wsgiref_server
 
 # -- dispatch -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from lattice_stripe import StripeClient, UnknownObject, WebhookEvent, construct_event, models
-from lattice_stripe._runtime.shapes import resolve
+from lattice_stripe._runtime.objects.shapes import resolve
 from tests.webhooks.helpers import SECRET, charge_event, event_dict, signed
 
 

@@ -26,8 +26,8 @@ from lattice_stripe import (
     construct_event,
     generate_test_header,
 )
-from lattice_stripe._runtime import webhooks
-from lattice_stripe._runtime.webhooks import compute_signature, verify_header
+from lattice_stripe._runtime.webhooks import events as webhooks
+from lattice_stripe._runtime.webhooks.events import compute_signature, verify_header
 from tests.webhooks.helpers import SECRET, charge_event, event_dict
 
 # Headers below are signed at NOW, taken once at collection; the verifier's clock is held

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from .._runtime import shapes as S
-from .._runtime.models import StripeObject
+from .._runtime.objects import shapes as S
+from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.objects.pages import ListObject, SearchResult
 
 
 @attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from .._runtime import shapes as S
-from .._runtime.models import StripeObject
-from .._runtime.secrets import mask
+from .._runtime.objects import shapes as S
+from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.objects.pages import ListObject, SearchResult
     from .checkout_session_payment_method_options import CheckoutSessionPaymentMethodOptions
     from .customer import Customer
     from .deleted_customer import DeletedCustomer

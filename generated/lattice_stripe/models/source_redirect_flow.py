@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from .._runtime import shapes as S
-from .._runtime.models import StripeObject
-from .._runtime.secrets import mask
+from .._runtime.objects import shapes as S
+from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.objects.pages import ListObject, SearchResult
 
 
 @attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)

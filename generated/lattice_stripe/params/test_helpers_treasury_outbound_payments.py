@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput, SequenceNotStr
+from .._runtime.http.options import FileInput, SequenceNotStr
 
 
 class TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails(TypedDict, total=False):

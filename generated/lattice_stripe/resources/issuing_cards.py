@@ -7,9 +7,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._runtime import shapes as S
-from .._runtime.operation import Operation
-from .._runtime.resource import AsyncResource, SyncResource
+from .._runtime.objects import shapes as S
+from .._runtime.http.operation import Operation
+from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
         IssuingCardsCreateParamsShipping,

@@ -7,17 +7,17 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._runtime import shapes as S
-from .._runtime.operation import Operation
-from .._runtime.resource import AsyncResource, SyncResource
+from .._runtime.objects import shapes as S
+from .._runtime.http.operation import Operation
+from .._runtime.http.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.link_account_sessions import (
         LinkAccountSessionsCreateParamsAccountHolder,

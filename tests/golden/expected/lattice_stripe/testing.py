@@ -3,10 +3,10 @@
 """Test your integration without a server: an in-process fake Stripe.
 
 ``FakeStripe()`` answers every operation of this package's API version from the spec
-it was generated from; see ``lattice_stripe._runtime.fake`` and README "Testing your
+it was generated from; see ``lattice_stripe._runtime.testing.fake`` and README "Testing your
 integration". Importing ``lattice_stripe`` never imports this module.
 """
 
-from ._runtime.fake import FakeStripe, ReceivedRequest, SignedEvent
+from ._runtime.testing.fake import FakeStripe, ReceivedRequest, SignedEvent
 
 __all__ = ["FakeStripe", "ReceivedRequest", "SignedEvent"]

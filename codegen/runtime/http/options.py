@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol, SupportsIndex, TypedDict, TypeVar, Union, overload
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy, RetryStrategy
@@ -78,9 +78,6 @@ class ClientOptions(TypedDict, total=False):
     strict_guards: bool
     tracing: Any
 
-
-DEFAULT_WEBHOOK_TOLERANCE = 300
-"""Seconds a webhook signature's timestamp may be from now (either way) and still verify."""
 
 # Header values: printable ASCII, no surrounding spaces (an API key: no spaces at all). CR, LF
 # and NUL would split or truncate the header; non-ASCII cannot be encoded. Values are never

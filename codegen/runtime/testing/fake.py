@@ -22,14 +22,14 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 import httpx
 
-from .. import _fake_tables
-from .fake_objects import Builder, Ids, object_kind, ref_names
-from .fake_schema import ParamError, decode_form, deref, operations, schema_of_object, validate
-from .secrets import mask
-from .webhooks import generate_test_header
+from ... import _fake_tables
+from ..objects.secrets import mask
+from ..webhooks.events import generate_test_header
+from .objects import Builder, Ids, object_kind, ref_names
+from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
 
 if TYPE_CHECKING:
-    from .._client import AsyncStripeClient, StripeClient
+    from ..._client import AsyncStripeClient, StripeClient
 
 # Custom actions and the status they leave an object in (used when the status enum has it).
 _ACTION_STATUS = {
@@ -165,12 +165,12 @@ class FakeStripe:
 
     def stripe_client(self, api_key: str = "sk_test_fake", **options: Any) -> StripeClient:
         """A ``StripeClient`` wired to this fake (options as for ``StripeClient``)."""
-        from .. import StripeClient
+        from ... import StripeClient
 
         return StripeClient(api_key, http_client=self.client(), **options)
 
     def async_stripe_client(self, api_key: str = "sk_test_fake", **options: Any) -> AsyncStripeClient:
-        from .. import AsyncStripeClient
+        from ... import AsyncStripeClient
 
         return AsyncStripeClient(api_key, http_client=self.async_client(), **options)
 

@@ -39,7 +39,7 @@ _models_module: Any = None
 def _generated_models() -> Any:
     global _models_module
     if _models_module is None:
-        _models_module = importlib.import_module(__package__.rsplit(".", 1)[0] + ".models")
+        _models_module = importlib.import_module("...models", __package__)
     return _models_module
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from ..objects.secrets import mask
+from ..observability.tracing import check_tracing
 from .options import check_base_url, check_count, check_header, check_seconds, check_strategy
-from .secrets import mask
-from .tracing import check_tracing
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy, RetryStrategy
@@ -22,7 +22,7 @@ DEFAULT_TIMEOUT = 80.0
 def _api_version() -> str:
     # The pinned version lives in the generated package; import it by name so this module
     # also type-checks on its own (as ``codegen.runtime``).
-    version = importlib.import_module(__package__.rsplit(".", 1)[0] + "._version")
+    version = importlib.import_module("..._version", __package__)
     return str(version.API_VERSION)
 
 

@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - without pytest-asyncio, anyio or auto 
     async_fixture = pytest.fixture  # type: ignore[assignment]
 
 if TYPE_CHECKING:
-    from .._client import AsyncStripeClient, StripeClient
+    from ..._client import AsyncStripeClient, StripeClient
     from .fake import FakeStripe
 
 

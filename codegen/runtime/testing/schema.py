@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .. import _fake_tables
+from ... import _fake_tables
 
 _INT = re.compile(r"-?\d+").fullmatch
 _NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?").fullmatch

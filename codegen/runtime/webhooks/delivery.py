@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
-    from .webhooks import WebhookEvent
+    from .events import WebhookEvent
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
@@ -94,7 +94,7 @@ def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any)
     """The delivery with or without a ledger, inside its span when tracing is on."""
     seen: list[Claim | None] = []
     if tracing:
-        from .tracing import DeliveryTrace, tracer_for
+        from ..observability.tracing import DeliveryTrace, tracer_for
 
         trace: DeliveryTrace | None = DeliveryTrace(tracer_for(tracing), str(event.type), event.id)
     else:

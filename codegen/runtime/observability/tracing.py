@@ -17,15 +17,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .errors import InvalidArgumentError
-from .version import SDK_VERSION
+from ..errors import InvalidArgumentError
+from ..version import SDK_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from opentelemetry import trace
 
-    from .operation import Operation
+    from ..http.operation import Operation
 
 Tracing = Any
 """What ``tracing=`` accepts: True (the global tracer provider) or a ``TracerProvider``."""
@@ -51,7 +51,7 @@ def tracer_for(tracing: Tracing) -> trace.Tracer:
 @functools.cache
 def _url_templates() -> dict[str, str]:
     """operationId -> the spec's path template, from the generated manifest (read once)."""
-    manifest = importlib.import_module(__package__.rsplit(".", 1)[0] + "._manifest")
+    manifest = importlib.import_module("..._manifest", __package__)
     return {info.operation_id: info.path for info in manifest.OPERATIONS}
 
 

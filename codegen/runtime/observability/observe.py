@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from .errors import StripeError
+    from ..errors import StripeError
 
 logger = logging.getLogger("lattice_stripe")
 

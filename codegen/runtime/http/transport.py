@@ -23,8 +23,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from .errors import APIConnectionError, APITimeoutError, StripeError
-from .secrets import scrub
+from ..errors import APIConnectionError, APITimeoutError, StripeError
+from ..objects.secrets import scrub
 
 # When the running attempt must end (time.monotonic()); None outside an SDK attempt.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(

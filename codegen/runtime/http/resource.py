@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..objects.response import RawResponse
     from .client import AsyncBaseClient, SyncBaseClient
     from .operation import Operation
-    from .response import RawResponse
 
 
 class _RawSync:

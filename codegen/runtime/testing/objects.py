@@ -12,7 +12,7 @@ import random
 import string
 from typing import Any
 
-from .fake_schema import component, deref
+from .schema import component, deref
 
 # Stripe's id prefixes for the objects a test usually creates (the spec does not list them).
 PREFIXES = {

@@ -30,12 +30,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
+from ..errors import InvalidArgumentError
+from ..observability.tracing import check_tracing
+from . import DEFAULT_WEBHOOK_TOLERANCE
 from .delivery import Ledger, deliver, deliver_async, is_async
-from .errors import InvalidArgumentError
-from .ledger import check_ledger
-from .options import DEFAULT_WEBHOOK_TOLERANCE
-from .tracing import check_tracing
-from .webhooks import (
+from .events import (
     TypePattern,
     UnknownEventType,
     WebhookError,
@@ -44,6 +43,7 @@ from .webhooks import (
     check_tolerance,
     construct_event,
 )
+from .ledger import check_ledger
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -130,7 +130,7 @@ class WebhookRouter:
 
         A type checker refuses a name the spec does not list; a type newer than this SDK
         version is spelt ``UnknownEventType("...")`` (no warning then)."""
-        from .._events import EVENT_TYPES
+        from ..._events import EVENT_TYPES
 
         if not event_types:
             raise InvalidArgumentError("on() needs at least one event type")

@@ -13,7 +13,7 @@ import json
 import re
 import uuid
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 _PURPOSE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 

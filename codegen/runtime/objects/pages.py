@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from .errors import APIError, InvalidArgumentError
+from ..errors import APIError, InvalidArgumentError
 from .models import NESTED, StripeObject
 
 if TYPE_CHECKING:

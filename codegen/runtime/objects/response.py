@@ -16,7 +16,7 @@ import attrs
 from .secrets import params_repr
 
 if TYPE_CHECKING:
-    from .operation import Operation
+    from ..http.operation import Operation
 
 T = TypeVar("T")
 

@@ -16,6 +16,16 @@ from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, S
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from urllib.parse import quote, urlsplit
 
+from ..errors import (
+    APIConnectionError,
+    InvalidArgumentError,
+    StripeError,
+    error_from_response,
+    unreadable_body,
+)
+from ..objects.secrets import mask
+from ..version import SDK_VERSION
+from ..webhooks import DEFAULT_WEBHOOK_TOLERANCE
 from .config import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -25,19 +35,7 @@ from .config import (
     _files_url_for,
 )
 from .encoding import encode, flatten
-from .errors import (
-    APIConnectionError,
-    InvalidArgumentError,
-    StripeError,
-    error_from_response,
-    unreadable_body,
-)
-from .options import (
-    DEFAULT_WEBHOOK_TOLERANCE,
-    check_request_options,
-)
-from .secrets import mask
-from .version import SDK_VERSION
+from .options import check_request_options
 
 # Importing this module (what `from lattice_stripe import StripeClient` does) and building a
 # client load neither attrs nor the models, shapes, pages, hooks or retry modules: those are
@@ -46,16 +44,16 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self, Unpack
 
+    from ..objects.models import StripeObject
+    from ..objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from ..objects.response import Call, RawResponse
+    from ..observability.observe import Hooks, Observer, RequestHook, ResponseHook
+    from ..observability.tracing import CallTrace
+    from ..webhooks.events import WebhookEvent
     from .batch import Outcome
-    from .models import StripeObject
-    from .observe import Hooks, Observer, RequestHook, ResponseHook
     from .operation import Operation
     from .options import ClientOptions, RequestOptions
-    from .pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
-    from .response import Call, RawResponse
     from .retry import RetryPolicy, RetryStrategy
-    from .tracing import CallTrace
-    from .webhooks import WebhookEvent
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT")  # httpx.Client or httpx.AsyncClient
@@ -101,7 +99,7 @@ class _Pool:
     def shared_hooks(self) -> Hooks:
         hooks = self.hooks
         if hooks is None:
-            from .observe import Hooks
+            from ..observability.observe import Hooks
 
             with self.lock:
                 if self.hooks is None:
@@ -186,7 +184,7 @@ class _ClientCore(Generic[HttpT]):
         tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
     ) -> WebhookEvent:
         """Verify a webhook delivery and return its typed event (see ``webhooks.construct_event``)."""
-        from .webhooks import construct_event
+        from ..webhooks.events import construct_event
 
         return construct_event(payload, sig_header, secret, tolerance)
 
@@ -341,8 +339,8 @@ class _ClientCore(Generic[HttpT]):
         api_key: str | None,
     ) -> tuple[Self, Operation[Any]]:
         """The client and the ad-hoc operation ``raw_request`` sends through the usual pipeline."""
+        from ..objects.shapes import RAW_RESULT
         from .operation import Operation
-        from .shapes import RAW_RESULT
 
         verb = method.lower() if isinstance(method, str) else method
         if verb not in ("get", "post", "delete"):
@@ -382,7 +380,7 @@ class _ClientCore(Generic[HttpT]):
     def _observer(self, op: Operation[Any], prepared: PreparedRequest) -> Observer | None:
         if self._pool.hooks is None and not _logging_on():
             return None  # nobody listens: the observe module (attrs events) is never loaded
-        from .observe import observer_for
+        from ..observability.observe import observer_for
 
         headers = prepared.headers
         return observer_for(
@@ -479,7 +477,7 @@ class _ClientCore(Generic[HttpT]):
     def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
         if not self._config.tracing:
             return None
-        from .tracing import CallTrace, tracer_for
+        from ..observability.tracing import CallTrace, tracer_for
 
         account = prepared.headers.get("Stripe-Account")
         return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
@@ -490,7 +488,7 @@ class _ClientCore(Generic[HttpT]):
     def parse(op: Operation[T], status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1) -> T:
         if status >= 300:
             raise error_from_response(status, headers, body, attempts)
-        from .shapes import Binary
+        from ..objects.shapes import Binary
 
         if isinstance(op.shape, Binary):
             return body  # type: ignore[return-value]
@@ -514,8 +512,8 @@ class _ClientCore(Generic[HttpT]):
             raise unreadable_body(status, headers, body, attempts, why) from None
 
     def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
-        from .models import StripeObject
-        from .response import ResponseMeta
+        from ..objects.models import StripeObject
+        from ..objects.response import ResponseMeta
 
         result = self.parse(call.op, status, headers, body, attempts)
         if isinstance(result, StripeObject):
@@ -525,7 +523,7 @@ class _ClientCore(Generic[HttpT]):
     def _raw(
         self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int
     ) -> RawResponse[Any]:
-        from .response import RawResponse
+        from ..objects.response import RawResponse
 
         if status >= 300:
             raise error_from_response(status, headers, body, attempts)
@@ -584,7 +582,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> T:
-        from .response import Call
+        from ..objects.response import Call
 
         call = Call(self, op, path_args, params, options)
         result: T = self._exchange(call, self._result)
@@ -597,7 +595,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> RawResponse[T]:
-        from .response import Call
+        from ..objects.response import Call
 
         call = Call(self, op, path_args, params, options)
         raw: RawResponse[T] = self._exchange(call, self._raw)
@@ -737,13 +735,13 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> Any:
-        from .response import Call
+        from ..objects.response import Call
 
         call = Call(self, op, path_args, params, options)
         return await self._exchange(call, self._result)
 
     def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
-        from .pages import as_async
+        from ..objects.pages import as_async
 
         return as_async(super()._result(call, status, headers, body, attempts))
 
@@ -754,7 +752,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> RawResponse[T]:
-        from .response import Call
+        from ..objects.response import Call
 
         call = Call(self, op, path_args, params, options)
         raw: RawResponse[T] = await self._exchange(call, self._raw)

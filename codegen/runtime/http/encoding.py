@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # needs no percent-encoding
 MAX_DEPTH = 20  # Stripe's parameters nest a handful of levels; a cycle would recurse forever

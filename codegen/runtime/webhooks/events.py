@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .errors import InvalidArgumentError, StripeError
-from .models import StripeObject, structurer_for
-from .options import DEFAULT_WEBHOOK_TOLERANCE
-from .shapes import AnyObject, Model
+from ..errors import InvalidArgumentError, StripeError
+from ..objects.models import StripeObject, structurer_for
+from ..objects.shapes import AnyObject, Model
+from . import DEFAULT_WEBHOOK_TOLERANCE
 
 if TYPE_CHECKING:
-    from .._events import EventFamily, EventType
-    from ..models import NotificationEventRequest
+    from ..._events import EventFamily, EventType
+    from ...models import NotificationEventRequest
 
 
 class UnknownEventType(str):
@@ -148,7 +148,7 @@ class WebhookEvent(StripeObject):
     @property
     def known_type(self) -> bool:
         """Whether this SDK version's spec lists the event type."""
-        from .._events import EVENT_TYPES
+        from ..._events import EVENT_TYPES
 
         return self.type in EVENT_TYPES
 

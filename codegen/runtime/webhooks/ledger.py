@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     import sqlite3
