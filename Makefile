@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
+DOCS_STAMP := $(VENV)/.docs-stamp
 TYPING_TREE := .cache/typing
 # The editable install is a tree of links in build/ (setuptools' strict mode), not an import
 # hook, so mypy and other type checkers see the package. A file added or deleted under the
@@ -13,7 +14,7 @@ EDITABLE := --config-settings editable_mode=strict
 LINKED := $(VENV)/.linked-files
 SOURCES := find generated/lattice_stripe codegen/runtime overrides -name '*.py' -o -name py.typed | LC_ALL=C sort
 
-.PHONY: setup links generate check-generated check-drift check-specs update-spec test test-drift test-install lint typecheck bench golden clean
+.PHONY: setup links generate check-generated check-drift check-specs update-spec test test-drift test-install lint typecheck bench golden docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,11 @@ links: $(STAMP)
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
+
+# The docs extra (mkdocs-material) on top of the dev install.
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[dev,docs]'
+	touch $(DOCS_STAMP)
 
 generate: $(STAMP)
 	$(BIN)/python -m codegen generate
@@ -78,6 +84,11 @@ typecheck: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
+
+# The documentation site in strict mode (a broken link, anchor or nav entry fails), with the
+# API reference rendered from the pinned spec (codegen/mkdocs_hook.py); output in .cache/site.
+docs: $(DOCS_STAMP) links
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.refresh

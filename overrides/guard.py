@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class GuardWarning(UserWarning):
-    """A call Stripe accepts but that is often a costly mistake (see README, "Guards").
+    """A call Stripe accepts but that is often a costly mistake (see docs/guides/guards.md).
 
     Make these errors with ``warnings.simplefilter("error", GuardWarning)`` (or
     ``-W error::lattice_stripe.overrides.GuardWarning``), or per client with

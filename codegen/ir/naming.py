@@ -237,7 +237,7 @@ def infer_call_paths(ops: Sequence[OperationFacts]) -> CallPlan:
     return CallPlan(_distinct_methods(plain), tuple(problems))
 
 
-_PATH_FIX = "extend the call-path rules in codegen/ir/naming.py (README, 'Naming rules')"
+_PATH_FIX = "extend the call-path rules in codegen/ir/naming.py (docs/maintainer/naming.md)"
 _VERB_ORDER = {"get": 0, "post": 1, "delete": 2}
 
 

@@ -37,7 +37,7 @@ _MINOR_UNIT_PROSE = re.compile(r"smallest currency unit|in cents", re.IGNORECASE
 
 
 OVERRIDES_WHERE = "overrides/registry.py"
-_FIX = "update overrides/registry.py or the guard module (README, 'How to add a guard')"
+_FIX = "update overrides/registry.py or the guard module (docs/maintainer/guards.md, 'How to add a guard')"
 
 
 class OverrideError(GenerationError):

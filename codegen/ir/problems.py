@@ -34,5 +34,5 @@ def fix_for(exc: Exception) -> str:
     from .naming import NamingError
 
     if isinstance(exc, NamingError):
-        return "add or extend a naming rule in codegen/ir/naming.py (README, 'Naming rules')"
+        return "add or extend a naming rule in codegen/ir/naming.py (docs/maintainer/naming.md)"
     return "teach the IR builders (codegen/ir/models.py, params.py) this schema shape, then regenerate"

@@ -20,7 +20,7 @@ ROOMS = (TOP, "objects", "observability", "webhooks", "http", "testing")
 
 # Inside a room, modules in layers: each imports only from the layers listed before it.
 MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
-    TOP: ({"errors", "version", "manifest"},),
+    TOP: ({"errors", "version", "manifest", "flows"},),
     "objects": ({"secrets"}, {"models"}, {"pages", "response"}, {"shapes"}, {"convert"}),
     "observability": ({"observe", "tracing"},),
     "webhooks": ({"ledger"}, {"ledger_postgres", "delivery", "events"}, {"router"}),

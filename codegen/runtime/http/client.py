@@ -23,6 +23,7 @@ from ..errors import (
     error_from_response,
     unreadable_body,
 )
+from ..flows import drive, drive_async
 from ..objects.secrets import mask
 from ..version import SDK_VERSION
 from ..webhooks import DEFAULT_WEBHOOK_TOLERANCE
@@ -602,28 +603,20 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         return raw
 
     def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
+        return drive(self._attempts(call, finish), self._perform)
+
+    def _perform(self, step: PreparedRequest | float) -> Any:
+        """Send one attempt, or sleep before the next one."""
         from .transport import end_attempt, start_attempt
 
-        steps = self._attempts(call, finish)
+        if not isinstance(step, PreparedRequest):
+            time.sleep(step)
+            return None
+        deadline = start_attempt(step.timeout)
         try:
-            step = next(steps)
-            while True:
-                try:
-                    if isinstance(step, PreparedRequest):
-                        deadline = start_attempt(step.timeout)
-                        try:
-                            result: Any = self._http_client().request(step.method, step.url, **step.send_args)
-                        finally:
-                            end_attempt(deadline)
-                    else:
-                        time.sleep(step)
-                        result = None
-                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
-                    step = steps.throw(exc)
-                else:
-                    step = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+            return self._http_client().request(step.method, step.url, **step.send_args)
+        finally:
+            end_attempt(deadline)
 
     def raw_request(
         self,
@@ -759,37 +752,28 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         return raw
 
     async def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
+        return await drive_async(self._attempts(call, finish), self._perform)
+
+    async def _perform(self, step: PreparedRequest | float) -> Any:
+        """Send one attempt, or sleep before the next one."""
         import asyncio
 
         from .transport import end_attempt, start_attempt
 
-        steps = self._attempts(call, finish)
+        if not isinstance(step, PreparedRequest):
+            await asyncio.sleep(step)
+            return None
+        deadline = start_attempt(step.timeout)
         try:
-            step = next(steps)
-            while True:
-                try:
-                    if isinstance(step, PreparedRequest):
-                        deadline = start_attempt(step.timeout)
-                        try:
-                            # wait_for bounds the whole attempt; httpx's timeout bounds each read.
-                            # aiohttp's pool bounds the attempt itself (no extra task per request).
-                            http = self._http_client()
-                            send = http.request(step.method, step.url, **step.send_args)
-                            if getattr(http, "bounds_attempts", False):
-                                result: Any = await send
-                            else:
-                                result = await asyncio.wait_for(send, step.timeout)
-                        finally:
-                            end_attempt(deadline)
-                    else:
-                        await asyncio.sleep(step)
-                        result = None
-                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
-                    step = steps.throw(exc)
-                else:
-                    step = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+            # wait_for bounds the whole attempt; httpx's timeout bounds each read.
+            # aiohttp's pool bounds the attempt itself (no extra task per request).
+            http = self._http_client()
+            send = http.request(step.method, step.url, **step.send_args)
+            if getattr(http, "bounds_attempts", False):
+                return await send
+            return await asyncio.wait_for(send, step.timeout)
+        finally:
+            end_attempt(deadline)
 
     async def raw_request(
         self,

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from ..flows import drive, drive_async
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
@@ -124,20 +125,12 @@ def deliver(
     tracing: Any = False,
 ) -> R:
     """Run ``run`` (the handler, answering 200 or 500) at most once per event id."""
-    steps = _steps(event, ledger, answer, tracing)
-    try:
-        step = next(steps)
-        while True:
-            name, args = step
-            try:
-                result = run() if name == "run" else getattr(ledger, name)(*args)
-            except Exception as exc:
-                step = steps.throw(exc)
-            else:
-                step = steps.send(result)
-    except StopIteration as stop:
-        response: R = stop.value
-        return response
+
+    def perform(step: Step) -> Any:
+        name, args = step
+        return run() if name == "run" else getattr(ledger, name)(*args)
+
+    return drive(_steps(event, ledger, answer, tracing), perform)
 
 
 async def deliver_async(
@@ -148,22 +141,13 @@ async def deliver_async(
     tracing: Any = False,
 ) -> R:
     """:func:`deliver` for async routers; a sync ledger runs in a worker thread."""
-    steps = _steps(event, ledger, answer, tracing)
-    try:
-        step = next(steps)
-        while True:
-            name, args = step
-            try:
-                if name == "run":
-                    result = await run()
-                elif ledger is not None and is_async(ledger):
-                    result = await getattr(ledger, name)(*args)
-                else:
-                    result = await asyncio.to_thread(getattr(ledger, name), *args)
-            except Exception as exc:
-                step = steps.throw(exc)
-            else:
-                step = steps.send(result)
-    except StopIteration as stop:
-        response: R = stop.value
-        return response
+
+    async def perform(step: Step) -> Any:
+        name, args = step
+        if name == "run":
+            return await run()
+        if ledger is not None and is_async(ledger):
+            return await getattr(ledger, name)(*args)
+        return await asyncio.to_thread(getattr(ledger, name), *args)
+
+    return await drive_async(_steps(event, ledger, answer, tracing), perform)
