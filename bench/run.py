@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench.metering
 import bench.router
 from bench import user
 from bench.fixtures import ROOT, charge, charge_bytes
@@ -326,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"import lattice_stripe also loaded: {', '.join(eager) or 'nothing heavy'} (want nothing heavy)")
     router_table, router_result = bench.router.report(args.quick)
     print(router_table)
+    metering_table, metering_result = bench.metering.report(args.quick)
+    print(metering_table)
     user_rows = bench_user(USER_QUICK if args.quick else USER_FULL)
     print("\nWhat users feel (median of rounds; min and max beside it):\n")
     print(user.render(user_rows))
@@ -337,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "import_loaded": eager,
         "router": router_result,
+        "metering": metering_result,
         "user_rows": user_rows,
     }
     args.json.write_text(json.dumps(result, indent=2) + "\n")

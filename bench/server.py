@@ -1,6 +1,7 @@
 """A minimal HTTP/1.1 keep-alive server: the charge JSON for every request, except
 ``GET /v1/charges?...`` (a list), answered with pages over ``LIST_TOTAL`` charges by the
-``limit`` / ``starting_after`` cursor.
+``limit`` / ``starting_after`` cursor, and the two metering calls (a meter event session
+that lasts an hour; ``{}`` for a stream batch).
 
 It runs in its own process (``python -m bench.server``), so none of its CPU is counted
 against the client being measured. It prints its port, then serves until its stdin closes.
@@ -9,6 +10,7 @@ against the client being measured. It prints its port, then serves until its std
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import threading
@@ -17,6 +19,16 @@ from urllib.parse import parse_qsl, urlsplit
 from bench.fixtures import charge_bytes, list_page
 
 LIST_TOTAL = 10_000
+SESSION = json.dumps(
+    {
+        "id": "mes_bench",
+        "object": "v2.billing.meter_event_session",
+        "authentication_token": "ekt_bench",
+        "created": "2026-01-01T00:00:00.000Z",
+        "expires_at": "2099-01-01T00:00:00.000Z",
+        "livemode": False,
+    }
+).encode()
 
 
 def _http(body: bytes) -> bytes:
@@ -38,6 +50,8 @@ def _list_response(target: bytes) -> bytes:
 class _Protocol(asyncio.Protocol):
     def __init__(self, response: bytes) -> None:
         self.response = response
+        self.session = _http(SESSION)
+        self.accepted = _http(b"{}")
         self.buffer = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -56,8 +70,15 @@ class _Protocol(asyncio.Protocol):
             request_line = self.buffer[: self.buffer.find(b"\r\n")]
             self.buffer = self.buffer[end + 4 + length :]
             method, target = request_line.split(b" ")[:2]
-            is_list = method == b"GET" and target.startswith(b"/v1/charges?") and b"limit=" in target
-            self.transport.write(_list_response(target) if is_list else self.response)  # type: ignore[attr-defined]
+            if target == b"/v2/billing/meter_event_stream":
+                answer = self.accepted
+            elif target == b"/v2/billing/meter_event_session":
+                answer = self.session
+            elif method == b"GET" and target.startswith(b"/v1/charges?") and b"limit=" in target:
+                answer = _list_response(target)
+            else:
+                answer = self.response
+            self.transport.write(answer)  # type: ignore[attr-defined]
 
 
 async def _serve() -> None:

@@ -25,10 +25,10 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
     "observability": ({"observe", "tracing"},),
     "webhooks": ({"ledger"}, {"ledger_postgres", "delivery", "events"}, {"router"}),
     "http": (
-        {"batch", "aiohttp_client", "encoding", "idempotency", "operation", "options"},
+        {"batch", "aiohttp_client", "encoding", "idempotency", "operation", "options", "meter_events"},
         {"transport", "retry", "resource"},
         {"config"},  # ClientConfig and PreparedRequest (the default RetryPolicy is made on first read)
-        {"client"},
+        {"client", "meter_stream"},
     ),
     "testing": ({"schema"}, {"objects"}, {"fake"}, {"pytest_plugin"}),
 }

@@ -1,0 +1,561 @@
+"""The v2 meter event stream: usage events batched onto Stripe's high-throughput host.
+
+Stripe's stream takes up to 100 events per ``POST /v2/billing/meter_event_stream`` on its
+own host, authorised by a session token from ``POST /v2/billing/meter_event_session`` that
+lives for minutes. :class:`MeterEventStream` (and :class:`AsyncMeterEventStream`) hide that:
+
+- ``send(event_name, payload)`` validates the event, gives it an ``identifier`` (the
+  caller's, or one generated now and kept across every resend, so Stripe counts it once)
+  and a ``timestamp`` (now, unless given), and buffers it;
+- a worker sends the buffer in batches of up to ``batch_size``, as soon as a batch is full
+  or ``flush_interval`` seconds after its oldest event arrived;
+- the session is opened when first needed and renewed ``renew_before`` seconds before it
+  expires; a batch refused because the session expired is resent once on a new session;
+- every request goes through the client's pipeline: its retry policy and budget (5xx, 429,
+  connection errors), logging, hooks and tracing (one call span per batch);
+- a batch that still fails is reported, never dropped: to ``on_error`` if given, and in the
+  :class:`StreamReport` that ``close()`` returns.
+
+Back-pressure: at most ``max_buffered`` events wait in the buffer (plus one batch in
+flight). When it is full, ``send`` waits up to ``full_timeout`` seconds for room, then
+raises :class:`MeterStreamFullError`; that event was not taken. Memory stays bounded
+whatever the server does.
+
+:class:`StreamCore` holds every decision and no I/O (its clock is injected); the two
+drivers only carry out its steps, on a thread or an asyncio task. The session token is
+the derived client's API key: masked in every repr and never logged, traced or quoted.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import InvalidArgumentError
+from .meter_events import (
+    DEFAULT_METER_EVENTS_BASE_URL,
+    DONE,
+    MAX_BATCH,
+    RENEW,
+    SESSION_PATH,
+    STREAM_PATH,
+    Event,
+    FailedBatch,
+    MeterStreamClosedError,
+    MeterStreamFullError,
+    Send,
+    Session,
+    StreamCore,
+    StreamReport,
+    Wait,
+    _check_seconds,
+    _Events,
+    _unix,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from .client import AsyncBaseClient, SyncBaseClient
+    from .operation import Operation
+
+C = TypeVar("C")
+
+__all__ = [
+    "AsyncMeterEventStream",
+    "FailedBatch",
+    "MeterEventStream",
+    "MeterStreamClosedError",
+    "MeterStreamFullError",
+    "StreamReport",
+]
+
+logger = logging.getLogger("lattice_stripe.meter_stream")
+
+
+def meter_events_url_for(base_url: str) -> str:
+    """The stream follows ``base_url`` (a local server, a proxy) unless it is Stripe itself."""
+    from .config import DEFAULT_BASE_URL
+
+    return DEFAULT_METER_EVENTS_BASE_URL if base_url.rstrip("/") == DEFAULT_BASE_URL else base_url
+
+
+# -- how the drivers reach Stripe --------------------------------------------------------------
+
+
+def _operations() -> tuple[Operation[bytes], Operation[bytes]]:
+    from ..objects.shapes import BINARY
+    from .operation import Operation
+
+    opening: Operation[bytes] = Operation(
+        "PostV2BillingMeterEventSession",
+        "v2.billing.meter_event_session.create",
+        "post",
+        SESSION_PATH,
+        BINARY,
+        encoding="json",
+    )
+    sending: Operation[bytes] = Operation(
+        "PostV2BillingMeterEventStream",
+        "v2.billing.meter_event_stream.create",
+        "post",
+        STREAM_PATH,
+        BINARY,
+        encoding="json",
+    )
+    return opening, sending
+
+
+def _session_fields(body: bytes) -> tuple[str, str, float]:
+    """(id, token, expires_at) from a session answer; an APIError if it is not one."""
+    import json
+
+    from ..errors import APIError
+
+    try:
+        data = json.loads(body)
+        token = data["authentication_token"]
+        expires_at = _unix(data["expires_at"])
+        session_id = str(data.get("id", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise APIError("the meter event session answer has no authentication_token and expires_at") from None
+    if not isinstance(token, str) or not token:
+        raise APIError("the meter event session answer has no authentication_token")
+    return session_id, token, expires_at
+
+
+def _session(client: C, body: bytes, base_url: str) -> Session[C]:
+    """The session an answer opened: the client with its token as API key, on the stream host."""
+    session_id, token, expires_at = _session_fields(body)
+    return Session(session_id, expires_at, client.with_options(api_key=token, base_url=base_url))  # type: ignore[attr-defined]
+
+
+class _Options:
+    """The knobs shared by both drivers, checked once."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        batch_size: int,
+        max_buffered: int,
+        flush_interval: float,
+        full_timeout: float | None,
+        renew_before: float,
+        on_error: Callable[[FailedBatch], object] | None,
+        meter_events_base_url: str | None,
+        clock: Callable[[], float],
+    ) -> None:
+        from .options import check_base_url
+
+        if full_timeout is not None:
+            _check_seconds("full_timeout", full_timeout)
+        if on_error is not None and not callable(on_error):
+            raise InvalidArgumentError("on_error must be a callable taking a FailedBatch", param="on_error")
+        base = meter_events_base_url
+        if base is None:
+            base = meter_events_url_for(client.config.base_url)
+        self.base_url = check_base_url(
+            "meter_events_base_url", base.rstrip("/") if isinstance(base, str) else base
+        )
+        self.core = StreamCore(
+            batch_size=batch_size,
+            max_buffered=max_buffered,
+            flush_interval=flush_interval,
+            renew_before=renew_before,
+            clock=clock,
+        )
+        self.events = _Events(clock)
+        self.full_timeout = full_timeout
+        self.on_error = on_error
+        self.opening, self.sending = _operations()
+
+
+def _report_failure(on_error: Callable[[FailedBatch], object] | None, failure: FailedBatch) -> None:
+    error = failure.error
+    if on_error is None:
+        logger.warning(
+            "meter event stream: %d events not accepted: %s (see close()'s report)",
+            len(failure.events),
+            error,
+        )
+        return
+    try:
+        on_error(failure)
+    except Exception:  # a broken callback must not stop the stream; the report keeps the batch
+        logger.exception("meter event stream: on_error raised; the batch stays in the report")
+
+
+def _full(core: StreamCore, timeout: float | None) -> MeterStreamFullError:
+    return MeterStreamFullError(
+        f"the meter event stream buffer held {core.max_buffered} events for {timeout}s "
+        "(the stream host is slow or unreachable); this event was not taken"
+    )
+
+
+# -- the drivers ------------------------------------------------------------------------------
+
+
+class MeterEventStream:
+    """Usage events sent through the v2 meter event stream, from any thread (see the module).
+
+    Use as a context manager, or call :meth:`close` (it returns the :class:`StreamReport`).
+    """
+
+    def __init__(
+        self,
+        client: SyncBaseClient,
+        *,
+        batch_size: int = MAX_BATCH,
+        max_buffered: int = 10_000,
+        flush_interval: float = 0.2,
+        full_timeout: float | None = 30.0,
+        renew_before: float = 60.0,
+        on_error: Callable[[FailedBatch], object] | None = None,
+        meter_events_base_url: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._o = _Options(
+            client,
+            batch_size=batch_size,
+            max_buffered=max_buffered,
+            flush_interval=flush_interval,
+            full_timeout=full_timeout,
+            renew_before=renew_before,
+            on_error=on_error,
+            meter_events_base_url=meter_events_base_url,
+            clock=clock,
+        )
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # the worker waits here
+        self._room = threading.Condition(self._lock)  # senders wait for room, flushers for idle
+        self._waiting = 0
+        self._closed = False
+        self._report: StreamReport | None = None
+        self._worker: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        core = self._o.core
+        state = "closed" if self._closed else "open"
+        return f"MeterEventStream({state}, buffered={len(core.buffered)}, sent={core.sent})"
+
+    def send(
+        self,
+        event_name: str,
+        payload: Mapping[str, str | int],
+        *,
+        timestamp: datetime | float | str | None = None,
+        identifier: str | None = None,
+    ) -> str:
+        """Buffer one usage event and return its identifier.
+
+        ``payload`` holds the meter's customer key (``stripe_customer_id``) and value key
+        (``value``); int values are written as strings. Waits for room while the buffer is
+        full, up to ``full_timeout`` seconds, then raises :class:`MeterStreamFullError`.
+        """
+        event = self._o.events.build(event_name, payload, timestamp, identifier)
+        core = self._o.core
+        with self._lock:
+            if self._closed:
+                raise MeterStreamClosedError("send() on a closed meter event stream")
+            taken = core.offer(event)
+            if not taken:
+                self._wait_for_room(event)
+                taken = 2
+            if taken == 2:
+                if self._worker is None:
+                    self._start()
+                self._work.notify()
+        return str(event["identifier"])
+
+    def _wait_for_room(self, event: Event) -> None:
+        core, timeout = self._o.core, self._o.full_timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._waiting += 1
+        try:
+            while True:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise _full(core, timeout)
+                self._room.wait(left)
+                if self._closed:
+                    raise MeterStreamClosedError("the meter event stream closed while send() waited for room")
+                if core.offer(event):
+                    return
+        finally:
+            self._waiting -= 1
+
+    def _start(self) -> None:
+        self._worker = threading.Thread(target=self._run, name="lattice-stripe-meter-stream", daemon=True)
+        self._worker.start()
+
+    def flush(self) -> None:
+        """Send everything buffered now and wait until it is accepted or reported."""
+        with self._lock:
+            core = self._o.core
+            if core.idle:
+                return
+            core.flush()
+            if self._worker is None:
+                self._start()
+            self._work.notify()
+            while not core.idle and not core.done:
+                self._room.wait()
+
+    def close(self, timeout: float | None = None) -> StreamReport:
+        """Send everything buffered, stop, and report. After ``timeout`` seconds no new
+        batch starts (the one in flight ends within the client's timeout and retries) and
+        the rest is reported as ``unsent``."""
+        with self._lock:
+            if self._report is not None:
+                return self._report
+            self._closed = True
+            core = self._o.core
+            core.close(timeout)
+            self._room.notify_all()
+            if self._worker is None and not core.idle:
+                self._start()
+            self._work.notify()
+            worker = self._worker
+        if worker is not None:
+            worker.join()
+        with self._lock:
+            core.done = True
+            self._report = core.report()
+            return self._report
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        o = self._o
+        core = o.core
+        while True:
+            with self._lock:
+                step = core.next_step()
+                while isinstance(step, Wait):
+                    self._room.notify_all()  # room freed or idle reached: wake senders and flushers
+                    self._work.wait(step.seconds)
+                    step = core.next_step()
+                if self._waiting:
+                    self._room.notify_all()
+            if step == DONE:
+                with self._lock:
+                    self._room.notify_all()
+                return
+            failure = None
+            if step == RENEW:
+                try:
+                    session = self._open()
+                except Exception as exc:
+                    with self._lock:
+                        failure = core.renew_failed(exc)
+                else:
+                    with self._lock:
+                        core.renewed(session)
+            else:
+                assert isinstance(step, Send)
+                batch = step.batch
+                try:
+                    step.session.client.request(o.sending, (), {"events": batch.events}, {})
+                except Exception as exc:
+                    with self._lock:
+                        failure = core.refused(batch, exc)
+                else:
+                    with self._lock:
+                        core.delivered(batch)
+            if failure is not None:
+                _report_failure(o.on_error, failure)
+
+    def _open(self) -> Session[SyncBaseClient]:
+        body = self._client.request(self._o.opening, (), {}, {})
+        session_id, token, expires_at = _session_fields(body)
+        return Session(
+            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
+        )
+
+
+class AsyncMeterEventStream:
+    """:class:`MeterEventStream` for ``AsyncStripeClient``: ``await send(...)``, ``async with``,
+    ``await aclose()``. One event loop; the worker is a task started by the first send."""
+
+    def __init__(
+        self,
+        client: AsyncBaseClient,
+        *,
+        batch_size: int = MAX_BATCH,
+        max_buffered: int = 10_000,
+        flush_interval: float = 0.2,
+        full_timeout: float | None = 30.0,
+        renew_before: float = 60.0,
+        on_error: Callable[[FailedBatch], object] | None = None,
+        meter_events_base_url: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._o = _Options(
+            client,
+            batch_size=batch_size,
+            max_buffered=max_buffered,
+            flush_interval=flush_interval,
+            full_timeout=full_timeout,
+            renew_before=renew_before,
+            on_error=on_error,
+            meter_events_base_url=meter_events_base_url,
+            clock=clock,
+        )
+        self._wake: Any = None  # asyncio.Event: the worker waits on it
+        self._changed: Any = None  # asyncio.Condition: senders wait for room, flushers for idle
+        self._closed = False
+        self._report: StreamReport | None = None
+        self._worker: Any = None
+
+    def __repr__(self) -> str:
+        core = self._o.core
+        state = "closed" if self._closed else "open"
+        return f"AsyncMeterEventStream({state}, buffered={len(core.buffered)}, sent={core.sent})"
+
+    async def send(
+        self,
+        event_name: str,
+        payload: Mapping[str, str | int],
+        *,
+        timestamp: datetime | float | str | None = None,
+        identifier: str | None = None,
+    ) -> str:
+        """Buffer one usage event and return its identifier (see ``MeterEventStream.send``)."""
+        event = self._o.events.build(event_name, payload, timestamp, identifier)
+        if self._closed:
+            raise MeterStreamClosedError("send() on a closed meter event stream")
+        taken = self._o.core.offer(event)
+        if not taken:
+            await self._wait_for_room(event)
+            taken = 2
+        if taken == 2:
+            self._kick()
+        return str(event["identifier"])
+
+    def _kick(self) -> None:
+        if self._worker is None:
+            import asyncio
+
+            self._wake = asyncio.Event()
+            self._changed = asyncio.Condition()
+            self._worker = asyncio.get_running_loop().create_task(self._run())
+        self._wake.set()
+
+    async def _wait_for_room(self, event: Event) -> None:
+        import asyncio
+
+        core, timeout = self._o.core, self._o.full_timeout
+        self._kick()
+
+        async def room() -> None:
+            async with self._changed:
+                while not core.offer(event):
+                    if self._closed:
+                        raise MeterStreamClosedError(
+                            "the meter event stream closed while send() waited for room"
+                        )
+                    await self._changed.wait()
+
+        try:
+            await asyncio.wait_for(room(), timeout)
+        except asyncio.TimeoutError:
+            raise _full(core, timeout) from None
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def flush(self) -> None:
+        """Send everything buffered now and wait until it is accepted or reported."""
+        core = self._o.core
+        if core.idle:
+            return
+        core.flush()
+        self._kick()
+        async with self._changed:
+            while not core.idle and not core.done:
+                await self._changed.wait()
+
+    async def aclose(self, timeout: float | None = None) -> StreamReport:
+        """Send everything buffered, stop, and report (see ``MeterEventStream.close``)."""
+        if self._report is not None:
+            return self._report
+        self._closed = True
+        core = self._o.core
+        core.close(timeout)
+        if self._worker is None and not core.idle:
+            self._kick()
+        if self._worker is not None:
+            self._wake.set()
+            await self._notify()
+            await self._worker
+        core.done = True
+        self._report = core.report()
+        return self._report
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def _run(self) -> None:
+        import asyncio
+
+        o = self._o
+        core = o.core
+        wake = self._wake
+        while True:
+            step = core.next_step()
+            while isinstance(step, Wait):
+                await self._notify()
+                wake.clear()
+                if step.seconds is None:
+                    await wake.wait()
+                else:
+                    try:
+                        await asyncio.wait_for(wake.wait(), step.seconds)
+                    except asyncio.TimeoutError:
+                        pass
+                step = core.next_step()
+            if step == DONE:
+                await self._notify()
+                return
+            failure = None
+            if step == RENEW:
+                try:
+                    session = await self._open()
+                except Exception as exc:
+                    failure = core.renew_failed(exc)
+                else:
+                    core.renewed(session)
+            else:
+                assert isinstance(step, Send)
+                batch = step.batch
+                try:
+                    await step.session.client.request(o.sending, (), {"events": batch.events}, {})
+                except Exception as exc:
+                    failure = core.refused(batch, exc)
+                else:
+                    core.delivered(batch)
+                await self._notify()
+            if failure is not None:
+                _report_failure(o.on_error, failure)
+
+    async def _open(self) -> Session[AsyncBaseClient]:
+        body = await self._client.request(self._o.opening, (), {}, {})
+        session_id, token, expires_at = _session_fields(body)
+        return Session(
+            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
+        )
