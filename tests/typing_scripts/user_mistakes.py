@@ -31,7 +31,7 @@ def list_items(client: StripeClient) -> None:
     cs.create(success_url=URL, line_items=[{"price_data": {"currency": "usd", "product_data": {}}}])  # error
     schedules.create(phases=[{"itemz": [{"price": "price_1"}]}])  # error
     schedules.create(phases=[{"items": [{"prise": "price_1"}]}])  # error
-    schedules.create(phases=[{"items": [{"price": "price_1"}], "iterations": "12"}])  # error
+    schedules.create(phases=[{"items": [{"price": "price_1"}], "end_date": "2027-01-01"}])  # error
     client.invoices.create(customer="cus_1", expand=("customer"))  # error
     subs.create(customer="cus_1", items=[{"price": "price_1", "quantity": 2}])  # fine
 

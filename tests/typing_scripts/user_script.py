@@ -76,7 +76,7 @@ def subscribe(client: StripeClient) -> None:
         ],
     )
     client.subscription_schedules.create(
-        customer="cus_1", phases=[{"items": [{"price": "price_1"}], "iterations": 12}]
+        customer="cus_1", phases=[{"items": [{"price": "price_1"}], "end_date": 1798761600}]
     )
     client.accounts.login_links.create(account="acct_1")  # a path parameter by keyword
     client.invoices.finalize("in_1", auto_advance=False, idempotency_key="k1", timeout=5.0)
