@@ -15,7 +15,7 @@ import lattice_stripe
 from lattice_stripe import AsyncStripeClient, InvalidArgumentError, StripeClient
 from tests.stripe_server import StripeServer
 
-INTERNAL = re.compile(r"_request|_raw|'options'|Base\b|_[A-Z]\w+|path_args")
+INTERNAL = re.compile(r"(?<!\w)_request|_raw\b|'options'|Base\b|(?<!\w)_[A-Z]\w+|path_args")
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -126,7 +126,7 @@ ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], type[Exception], lis
     ("customers.create", (), {"timeout": "30"}, InvalidArgumentError, ["customers.create: timeout must be"]),
     ("customers.create", (), {"idempotency_kye": "k"}, InvalidArgumentError, ["idempotency_kye (did you mean idempotency_key?)"]),
     ("customers.list", (), {"limit": "3"}, InvalidArgumentError, ["customers.list: limit must be an integer"]),
-    ("subscriptions.create", (), {"customer": None}, InvalidArgumentError, ["subscriptions.create: customer is required"]),
+    ("prices.create", (), {"currency": None}, InvalidArgumentError, ["prices.create: currency is required"]),
     ("accounts.persons.retrieve", ("acct_1", ".."), {}, InvalidArgumentError, ["accounts.persons.retrieve: person must be"]),
     ("accounts.login_links.create", (), {"account": ""}, InvalidArgumentError, ["accounts.login_links.create: account must be"]),
     ("accounts.login_links.create", (), {}, TypeError, ["LoginLinks.create()", "'account'"]),
