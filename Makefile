@@ -14,7 +14,7 @@ EDITABLE := --config-settings editable_mode=strict
 LINKED := $(VENV)/.linked-files
 SOURCES := find generated/lattice_stripe codegen/runtime overrides -name '*.py' -o -name py.typed | LC_ALL=C sort
 
-.PHONY: setup links generate check-generated check-drift check-specs update-spec test test-drift test-install lint typecheck bench golden docs clean
+.PHONY: setup links generate check-generated check-drift check-specs update-spec test test-drift test-install lint typecheck bench golden docs notebook clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,9 @@ check-drift: $(STAMP)
 check-specs: $(STAMP)
 	LATTICE_STRIPE_CHECK_SPECS=1 $(BIN)/python -m pytest tests/specs -rs
 
-# Pin a new spec: make update-spec VERSION=2023-10-16 COMMIT=<stripe/openapi sha> [SPEC=path/to/spec3.yaml]
+# Pin a new spec: make update-spec VERSION=2026-05-27.dahlia COMMIT=<stripe/openapi sha> [SPEC=local file] [SPEC_PATH=latest/openapi.spec3.json]
 update-spec: $(STAMP)
-	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)")
+	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)") $(if $(SPEC_PATH),--path "$(SPEC_PATH)")
 
 test: links
 	$(BIN)/python -m pytest
@@ -89,6 +89,11 @@ bench: $(BENCH_STAMP)
 # API reference rendered from the pinned spec (codegen/mkdocs_hook.py); output in .cache/site.
 docs: $(DOCS_STAMP) links
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# Re-run examples/explorer.ipynb against the fake and write it back with its outputs, which are
+# committed (tests/testing/test_notebook.py fails when they differ from a fresh run).
+notebook: links
+	$(BIN)/python -m tests.testing.notebook
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.refresh

@@ -21,7 +21,7 @@ from typing import Any
 
 API_KEY = "sk_test_" + "b" * 24
 PATH = "/v1/charges/ch_1?expand%5B%5D=customer"
-HEADERS = {"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2023-08-16"}
+HEADERS = {"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2026-05-27.dahlia"}
 
 Factory = Callable[[str], Awaitable[tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]]]
 

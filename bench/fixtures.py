@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-API_VERSION = "2023-08-16"
-FIXTURES_SHA256 = "eb74d3298b5c566ace659da06ac8e395c73246e9e7592e2b0cb6e5e0d9916419"
-FIXTURES_URL = "https://raw.githubusercontent.com/stripe/openapi/63a674638635c68de26b9f3add13e58198f4df44/openapi/fixtures3.json"
+API_VERSION = "2026-05-27"  # the pinned spec's fixtures (2026-05-27.dahlia)
+FIXTURES_SHA256 = "8e518ab1eb90182e3e45df7bb8600e26407b8e17386a002b4de6b8f8e08ca567"
+FIXTURES_URL = "https://raw.githubusercontent.com/stripe/openapi/eebb74e2089c37baf2d3ccf322e7a30927dd4abf/openapi/fixtures3.json"
 ENV_VAR = "LATTICE_STRIPE_FIXTURES"
 
 

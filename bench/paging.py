@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 API_KEY = "sk_test_" + "b" * 24
-HEADERS = {"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2023-08-16"}
+HEADERS = {"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2026-05-27.dahlia"}
 
 Walker = Callable[[int, int], Iterator[Any]]  # (limit, items) -> the items
 

@@ -83,7 +83,7 @@ def _get_callers(url: str) -> dict[str, Callable[[], Any]]:
     from lattice_stripe import StripeClient
 
     raw = httpx.Client(
-        base_url=url, headers={"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2023-08-16"}
+        base_url=url, headers={"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2026-05-27.dahlia"}
     )
     ours = StripeClient(API_KEY, base_url=url, files_base_url=url)
     callers: dict[str, Callable[[], Any]] = {

@@ -90,10 +90,13 @@ def cmd_check_drift(args: argparse.Namespace) -> int:
 def cmd_update_spec(args: argparse.Namespace) -> int:
     lock_path = args.lock or spec_mod.DEFAULT_LOCK
     old = spec_mod.Lock.read(lock_path) if lock_path.is_file() else None
-    loaded = update(args.version, args.commit, lock_path, args.spec, download=not args.offline)
+    loaded = update(args.version, args.commit, lock_path, args.spec, not args.offline, args.path)
     lock = loaded.lock
     before = f"{old.api_version} ({old.commit[:12]})" if old else "nothing"
-    print(f"{lock_path}: {before} -> {lock.api_version} ({lock.commit[:12]}, sha256 {lock.sha256[:12]})")
+    print(
+        f"{lock_path}: {before} -> {lock.api_version} ({lock.commit[:12]}, "
+        f"canonical sha256 {lock.canonical_sha256[:12]})"
+    )
     print(f"spec from {loaded.source}\n")
     print(drift.render(drift.check(loaded, args.package_dir), args.format))
     if args.lock is None:
@@ -147,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("update-spec", help="pin a new spec version in the lock and show the drift")
     p.add_argument("--version", required=True, help="Stripe API version, e.g. 2023-08-16")
     p.add_argument("--commit", required=True, help="stripe/openapi commit (40 hex digits)")
-    p.add_argument("--spec", type=Path, help="local spec3.yaml of that commit (default: download it)")
+    p.add_argument("--spec", type=Path, help="local spec file of that commit (default: download it)")
+    p.add_argument(
+        "--path",
+        help="the spec's file in stripe/openapi (default: the lock's; e.g. latest/openapi.spec3.json)",
+    )
     p.add_argument("--lock", type=Path, help="lock file to write (default: spec/stripe.lock)")
     p.add_argument("--offline", action="store_true", help="never download; use --spec or ../shared/openapi")
     report_args(p, "text")

@@ -2,8 +2,11 @@
 
 Lookup order: an explicit path, ``$LATTICE_STRIPE_SPEC``, the ``../shared/openapi``
 mirror beside the checkout, the download cache, then a download of the pinned upstream
-commit. Whatever the source, the bytes must match the lock's sha256. Parsed specs are
-cached as JSON keyed by that sha256, because parsing 4 MB of YAML takes seconds.
+commit. Whatever the source, its content must match the lock's canonical hash: the sha256
+of the document as sorted, compact JSON (:func:`canonical_sha256`), so upstream's
+pretty-printed JSON, a compact copy and the same document in YAML verify alike. Parsed
+specs are cached as JSON keyed by the file's own sha256, with the canonical hash beside
+them, because parsing 4 MB of YAML (or hashing 7 MB of JSON) takes a noticeable time.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class Lock:
     repository: str
     commit: str
     path: str
-    sha256: str
+    canonical_sha256: str  # of the content (canonical_sha256()), not of one file's bytes
     url: str
 
     @classmethod
@@ -52,6 +55,11 @@ class Lock:
     def upstream_url(repository: str, commit: str, path: str = "openapi/spec3.yaml") -> str:
         return f"https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 
+    @property
+    def date(self) -> str:
+        """The version's date: ``2026-05-27`` for ``2026-05-27.dahlia``, as mirror files are named."""
+        return self.api_version.split(".")[0]
+
 
 @attrs.frozen
 class LoadedSpec:
@@ -64,6 +72,12 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def canonical_sha256(document: object) -> str:
+    """The hash of a spec's content, whatever its file's format, indentation or key order."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return sha256_of(text.encode())
+
+
 def candidates(lock: Lock, explicit: Path | None) -> list[tuple[str, Path]]:
     """Local places to look, in order, each with a label for error messages."""
     found: list[tuple[str, Path]] = []
@@ -71,13 +85,20 @@ def candidates(lock: Lock, explicit: Path | None) -> list[tuple[str, Path]]:
         found.append(("--spec", explicit))
     if os.environ.get(ENV_VAR):
         found.append((f"${ENV_VAR}", Path(os.environ[ENV_VAR])))
-    found.append(("shared mirror", MIRROR_DIR / f"spec3.{lock.api_version}.yaml"))
-    found.append(("download cache", CACHE_DIR / f"{lock.sha256}.yaml"))
+    for suffix in ("json", "yaml"):
+        found.append(("shared mirror", MIRROR_DIR / f"spec3.{lock.date}.{suffix}"))
+    found.append(("download cache", download_cache(lock)))
     return found
 
 
-def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True) -> tuple[str, bytes]:
-    """Return (source description, verified bytes) of the locked spec."""
+def download_cache(lock: Lock) -> Path:
+    return CACHE_DIR / f"{lock.canonical_sha256}{Path(lock.path).suffix or '.json'}"
+
+
+def fetch(
+    lock: Lock, explicit: Path | None = None, download: bool = True, cache: bool = True
+) -> tuple[str, dict[str, Any]]:
+    """Return (source description, parsed document) of the locked spec, verified by content."""
     tried: list[str] = []
     for label, path in candidates(lock, explicit):
         if not path.is_file():
@@ -85,64 +106,77 @@ def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True)
                 raise SpecError(f"{label} {path}: no such file")
             tried.append(f"{label}: {path} (not found)")
             continue
-        data = path.read_bytes()
-        digest = sha256_of(data)
-        if digest == lock.sha256:
-            return f"{label}: {path}", data
+        document, digest = parse(path.read_bytes(), cache)
+        if digest == lock.canonical_sha256:
+            return f"{label}: {path}", document
         if label in ("--spec", f"${ENV_VAR}"):  # a file the user named must be the pinned one
             raise SpecError(
-                f"{label} {path} was given, but it is not the pinned spec: its sha256 is {digest}, "
-                f"the lock pins API {lock.api_version} (sha256 {lock.sha256}).\n"
+                f"{label} {path} was given, but it is not the pinned spec: its canonical sha256 is "
+                f"{digest}, the lock pins API {lock.api_version} "
+                f"(canonical sha256 {lock.canonical_sha256}).\n"
                 "To generate from it, pin it in a lock first:\n"
                 "  python -m codegen update-spec --version VERSION --commit STRIPE_OPENAPI_SHA "
                 f"--spec {path} --lock OTHER.lock\n"
                 f"then: python -m codegen generate --lock OTHER.lock --spec {path} --out DIR"
             )
-        tried.append(f"{label}: {path} (sha256 {digest}, expected {lock.sha256})")
-    else:
-        if download and not lock.url.startswith("https://"):
-            tried.append(f"download {lock.url} (refused: not an https URL)")
-        elif download:
-            try:
-                with urllib.request.urlopen(lock.url, timeout=60) as response:  # noqa: S310 - https only
-                    data = response.read()
-            except OSError as exc:
-                tried.append(f"download {lock.url} ({exc})")
-            else:
-                digest = sha256_of(data)
-                if digest == lock.sha256:
-                    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-                    (CACHE_DIR / f"{lock.sha256}.yaml").write_bytes(data)
-                    return f"download: {lock.url}", data
-                tried.append(f"download {lock.url} (sha256 {digest}, expected {lock.sha256})")
+        tried.append(f"{label}: {path} (canonical sha256 {digest}, expected {lock.canonical_sha256})")
+    if download and not lock.url.startswith("https://"):
+        tried.append(f"download {lock.url} (refused: not an https URL)")
+    elif download:
+        try:
+            with urllib.request.urlopen(lock.url, timeout=60) as response:  # noqa: S310 - https only
+                data = response.read()
+        except OSError as exc:
+            tried.append(f"download {lock.url} ({exc})")
+        else:
+            document, digest = parse(data, cache)
+            if digest == lock.canonical_sha256:
+                CACHE_DIR.mkdir(parents=True, exist_ok=True)
+                download_cache(lock).write_bytes(data)
+                return f"download: {lock.url}", document
+            tried.append(f"download {lock.url} (canonical sha256 {digest}, expected {lock.canonical_sha256})")
     raise SpecError(
-        f"no verified spec for API version {lock.api_version} (sha256 {lock.sha256}).\n"
+        f"no verified spec for API version {lock.api_version} (canonical sha256 {lock.canonical_sha256}).\n"
         + "Tried:\n  "
         + "\n  ".join(tried)
         + f"\nPass --spec PATH, set ${ENV_VAR}, or allow the download of {lock.url}."
     )
 
 
-def parse(data: bytes, sha256: str, cache: bool = True) -> dict[str, Any]:
-    """Parse YAML or JSON spec bytes, through a JSON cache keyed by sha256."""
-    cached = CACHE_DIR / f"{sha256}.json"
-    if cache and cached.is_file():
+def parse(data: bytes, cache: bool = True) -> tuple[dict[str, Any], str]:
+    """Parse YAML or JSON spec bytes into (document, canonical sha256), through a JSON cache
+    keyed by the bytes' sha256 (the canonical hash is kept beside it)."""
+    key = sha256_of(data)
+    cached, canonical = CACHE_DIR / f"{key}.json", CACHE_DIR / f"{key}.canonical"
+    if cache and cached.is_file() and canonical.is_file():
         document: dict[str, Any] = json.loads(cached.read_bytes())
-        return document
+        return document, canonical.read_text().strip()
+    document = decode(data)
+    validate(document)
+    digest = canonical_sha256(document)
+    if cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        for path, text in ((cached, json.dumps(document)), (canonical, digest + "\n")):
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text)
+            tmp.replace(path)
+    return document, digest
+
+
+def decode(data: bytes) -> Any:
+    """JSON or YAML bytes as a Python value (JSON directly: much faster than as YAML)."""
+    if data.lstrip()[:1] == b"{":
+        try:
+            return json.loads(data)
+        except ValueError as exc:
+            raise SpecError(f"the spec is not valid JSON: {exc}") from exc
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise SpecError(f"the spec is not valid YAML or JSON: {exc}") from exc
-    validate(document)
-    if cache:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps(document))
-        tmp.replace(cached)
-    return document
 
 
 def validate(document: object) -> None:
@@ -168,8 +202,7 @@ def load(
     cache: bool = True,
 ) -> LoadedSpec:
     lock = lock or Lock.read()
-    source, data = fetch_bytes(lock, explicit, download)
-    document = parse(data, lock.sha256, cache)
+    source, document = fetch(lock, explicit, download, cache)
     version = str(document["info"]["version"])
     if version != lock.api_version:
         raise SpecError(f"{source} is API version {version}, the lock says {lock.api_version}")

@@ -78,7 +78,7 @@ PARAM_OVERRIDES: tuple[ParamOverride, ...] = (
         call_path="accounts.reject",
         param="reason",
         allowed=("fraud", "terms_of_service", "other"),
-        api_version="2023-08-16",
+        api_version="2026-05-27.dahlia",  # reviewed again: type and description as in 2023-08-16
         spec_annotation="str",
         # "The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or `other`."
         spec_description_sha256="0ea3651f0d892822f18f292228b7ba075a90b7f3cee8cd5cfc3f9489e4962dcb",

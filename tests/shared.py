@@ -19,10 +19,14 @@ from codegen import spec as spec_mod
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LATTICE_STRIPE_SHARED") or ROOT.parent / "shared")
 
-PINNED_SPEC = "openapi/spec3.2023-08-16.yaml"
+PINNED_SPEC = "openapi/spec3.2026-05-27.json"
 OLD_SPEC = "openapi/spec3.2022-11-15.yaml"
-FIXTURES3 = "openapi/fixtures3.2023-08-16.json"
-STRIPE_MOCK = "tools/stripe-mock/stripe-mock"
+# 2022-11-15 -> 2023-08-16: the real spec update whose counts the shared README publishes
+PAIR_SPEC = "openapi/spec3.2023-08-16.yaml"
+PAIR_LOCK = spec_mod.ROOT / "spec" / "locks" / "2023-08-16.lock"
+FIXTURES3 = "openapi/fixtures3.2026-05-27.json"
+STRIPE_MOCK = "tools/stripe-mock-2025/stripe-mock"  # serves the pinned 2026 spec
+OLD_STRIPE_MOCK = "tools/stripe-mock/stripe-mock"  # serves 2023-08-16 and older
 
 OLD_COMMIT = "222e640e82c5ce4730948ca8bd3bb97b47f9532b"
 OLD_LOCK = spec_mod.Lock(
@@ -30,7 +34,7 @@ OLD_LOCK = spec_mod.Lock(
     repository="stripe/openapi",
     commit=OLD_COMMIT,
     path="openapi/spec3.yaml",
-    sha256="89c5a5b5f631899ebfa7cadaf1a21feea333ff203222bebd8141ebd1d08c8061",
+    canonical_sha256="3460236060869cd83a25386e21e01ec7ac4d60896b4e3345c596651000564b9c",
     url=spec_mod.Lock.upstream_url("stripe/openapi", OLD_COMMIT),
 )
 

@@ -1,4 +1,4 @@
-"""``client.raw_request``: endpoints the pinned spec lacks (billing meters, the v2 API) through
+"""``client.raw_request``: endpoints the pinned spec lacks (preview features such as reserves, or anything newer) through
 the same pipeline as generated calls, over real sockets, sync and async."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import lattice_stripe
 from lattice_stripe import AsyncStripeClient, StripeClient
 from lattice_stripe._runtime.errors import CardError, InvalidArgumentError, InvalidRequestError
 from lattice_stripe._runtime.http.retry import RetryPolicy
@@ -21,7 +22,7 @@ from tests.stripe_server import Reply, StripeServer
 KEY = "sk_test_123456789012345678"
 FAST = RetryPolicy(initial_delay=0.001, max_delay=0.004, max_retry_after=1.0)
 METER_EVENT = {
-    "object": "billing.meter_event",
+    "object": "reserve.hold",
     "event_name": "api_requests",
     "identifier": "idmp_1",
     "payload": {"stripe_customer_id": "cus_1", "value": "25"},
@@ -56,9 +57,9 @@ async def test_a_v1_post_is_form_encoded_and_an_unknown_object_keeps_all_data(
 ) -> None:
     server.reply(Reply(json=METER_EVENT))
     params = {"event_name": "api_requests", "payload": {"stripe_customer_id": "cus_1", "value": "25"}}
-    event = await raw("post", "/v1/billing/meter_events", params=params, idempotency_key="ik_1")
+    event = await raw("post", "/v1/reserve/holds", params=params, idempotency_key="ik_1")
     req = server.last
-    assert (req.method, req.path) == ("POST", "/v1/billing/meter_events")
+    assert (req.method, req.path) == ("POST", "/v1/reserve/holds")
     assert req.header("content-type") == "application/x-www-form-urlencoded"
     assert req.form == [
         ("event_name", "api_requests"),
@@ -66,7 +67,7 @@ async def test_a_v1_post_is_form_encoded_and_an_unknown_object_keeps_all_data(
         ("payload[value]", "25"),
     ]
     assert req.header("authorization") == f"Bearer {KEY}"
-    assert req.header("stripe-version") == "2023-08-16"
+    assert req.header("stripe-version") == lattice_stripe.API_VERSION
     assert req.header("idempotency-key") == "ik_1"
     assert isinstance(event, UnknownObject)
     assert event.to_dict() == METER_EVENT
@@ -129,7 +130,7 @@ async def test_retries_replay_one_idempotency_key(raw: Any, server: StripeServer
     )
     seen: list[tuple[str, int]] = []
     raw.client.on_request(lambda e: seen.append((e.operation_id, e.attempt)))
-    event = await raw("post", "/v1/billing/meter_events", params={"event_name": "api_requests"})
+    event = await raw("post", "/v1/reserve/holds", params={"event_name": "api_requests"})
     keys = {r.header("idempotency-key") for r in server.requests}
     assert len(server.requests) == 3 and len(keys) == 1 and None not in keys
     assert event.last_response.attempts == 3
@@ -147,13 +148,11 @@ async def test_an_error_body_is_the_usual_error(raw: Any, server: StripeServer, 
     }
     server.reply(Reply(402, body))
     with caplog.at_level(logging.INFO, logger="lattice_stripe"), pytest.raises(CardError) as caught:
-        await raw(
-            "post", "/v1/billing/meter_events", params={"event_name": "x"}, api_key="sk_test_other_secret_1"
-        )
+        await raw("post", "/v1/reserve/holds", params={"event_name": "x"}, api_key="sk_test_other_secret_1")
     err = caught.value
     assert (err.http_status, err.code, err.decline_code) == (402, "card_declined", "generic_decline")
     assert "sk_test_other_secret_1" not in caplog.text + str(err) + repr(err)
-    assert "POST /v1/billing/meter_events -> 402" in caplog.text
+    assert "POST /v1/reserve/holds -> 402" in caplog.text
     server.reply(Reply(400, {"error": {"type": "invalid_request_error", "message": "v2 says no"}}))
     with pytest.raises(InvalidRequestError, match="v2 says no"):
         await raw("post", "/v2/billing/meter_event_session")
@@ -185,7 +184,7 @@ async def test_bad_arguments_fail_before_any_http(
 
 
 def _meter(n: int) -> dict[str, Any]:
-    return {"object": "billing.meter", "id": f"mtr_{n}", "event_name": f"e{n}"}
+    return {"object": "reserve.plan", "id": f"rplan_{n}", "event_name": f"e{n}"}
 
 
 async def test_a_list_is_a_page_that_auto_pages_with_the_same_call(raw: Any, server: StripeServer) -> None:
@@ -195,14 +194,14 @@ async def test_a_list_is_a_page_that_auto_pages_with_the_same_call(raw: Any, ser
         Reply(
             json={
                 "object": "list",
-                "url": "/v1/billing/meters",
+                "url": "/v1/reserve/plans",
                 "has_more": True,
                 "data": [_meter(1), _meter(2)],
             }
         ),
-        Reply(json={"object": "list", "url": "/v1/billing/meters", "has_more": False, "data": [_meter(3)]}),
+        Reply(json={"object": "list", "url": "/v1/reserve/plans", "has_more": False, "data": [_meter(3)]}),
     )
-    page = await raw("get", "/v1/billing/meters", params={"limit": 2, "status": "active"})
+    page = await raw("get", "/v1/reserve/plans", params={"limit": 2, "status": "active"})
     assert isinstance(page, ListObject)
     assert all(isinstance(m, UnknownObject) for m in page.data)
     pager = page.auto_paging_iter()
@@ -210,9 +209,9 @@ async def test_a_list_is_a_page_that_auto_pages_with_the_same_call(raw: Any, ser
         ids = [m.id async for m in pager]
     else:
         ids = [m.id for m in pager]
-    assert ids == ["mtr_1", "mtr_2", "mtr_3"]
-    assert server.requests[1].query == [("limit", "2"), ("status", "active"), ("starting_after", "mtr_2")]
-    assert server.requests[1].path == "/v1/billing/meters"
+    assert ids == ["rplan_1", "rplan_2", "rplan_3"]
+    assert server.requests[1].query == [("limit", "2"), ("status", "active"), ("starting_after", "rplan_2")]
+    assert server.requests[1].path == "/v1/reserve/plans"
 
 
 @pytest.mark.parametrize("tag", [None, 3, ["list"], {"a": 1}])

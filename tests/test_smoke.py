@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import lattice_stripe
 from lattice_stripe.models import Customer
 from tests.stripe_server import Reply, StripeServer
 
@@ -14,7 +15,7 @@ def test_create_customer_over_the_wire(client, server: StripeServer) -> None:
     assert req.method == "POST" and req.path == "/v1/customers"
     assert req.form == [("email", "a@b.c"), ("expand[]", "default_source"), ("metadata[k]", "v")]
     assert req.header("authorization") == "Bearer sk_test_123456789012345678"
-    assert req.header("stripe-version") == "2023-08-16"
+    assert req.header("stripe-version") == lattice_stripe.API_VERSION
     assert req.header("idempotency-key")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import lattice_stripe
 from lattice_stripe import AsyncStripeClient, StripeClient, models
 from lattice_stripe._runtime.objects.pages import ListObject, SearchResult
 from tests.stripe_server import Reply, StripeServer
@@ -71,7 +72,7 @@ def test_customers_create_form_body_and_headers(call: Any, server: StripeServer,
         ("preferred_locales[]", "fr"),
     ]
     assert req.header("authorization") == f"Bearer {KEY}"
-    assert req.header("stripe-version") == "2023-08-16"
+    assert req.header("stripe-version") == lattice_stripe.API_VERSION
     assert req.header("content-type") == "application/x-www-form-urlencoded"
     assert req.header("idempotency-key")
     assert req.header("user-agent").startswith("lattice-stripe/")

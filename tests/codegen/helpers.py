@@ -16,8 +16,8 @@ from codegen.write import write
 
 
 def lock_for(spec_path: Path, version: str) -> spec_mod.Lock:
-    """A lock for a local test spec (its sha256 is whatever the file holds)."""
-    sha = spec_mod.sha256_of(spec_path.read_bytes())
+    """A lock for a local test spec (its canonical hash is whatever the file holds)."""
+    sha = spec_mod.canonical_sha256(spec_mod.decode(spec_path.read_bytes()))
     return spec_mod.Lock(
         version, "tests/local", "0" * 40, "spec.yaml", sha, "https://example.invalid/spec.yaml"
     )

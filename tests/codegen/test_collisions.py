@@ -138,7 +138,7 @@ BROKEN = {
     "openapi": "3.0.0",
     "info": {"title": "Broken", "version": "2099-05-05"},
     "paths": {
-        "/v2/things": {"get": {"operationId": "GetV2", "responses": _returns("thing")}},
+        "/v3/things": {"get": {"operationId": "GetV3", "responses": _returns("thing")}},
         "/v1/things": {
             "post": {
                 "operationId": "PostThings",
@@ -174,7 +174,7 @@ def test_every_problem_is_reported_at_once_with_its_location_and_fix(tmp_path: P
         build(spec_mod.load(lock, spec_path, download=False), Overrides(Registry()))
     found = {(p.where, p.what.split(":")[0]) for p in caught.value.problems}
     assert found == {
-        ("GET /v2/things", "the path is not under /v1/"),
+        ("GET /v3/things", "the path is not under /v1/"),
         ("POST /v1/things (PostThings)", "/v1/things shape"),  # an unsupported parameter shape
         ("GET /v1/things/{thing} (GetThing)", "no 200 response"),
         ("components.schemas.thing", "thing.odd"),

@@ -29,10 +29,10 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def test_pinned_lock_matches_the_issue() -> None:
     lock = Lock.read()
-    assert lock.api_version == "2023-08-16"
-    assert lock.commit == "63a674638635c68de26b9f3add13e58198f4df44"
-    assert lock.sha256 == "eed9ac08a03a5374caa994362bfa080ae87ee75f0a3dc76f9d48b19c705b50bb"
-    assert lock.url.endswith(f"/{lock.commit}/openapi/spec3.yaml")
+    assert lock.api_version == "2026-05-27.dahlia"
+    assert lock.commit == "eebb74e2089c37baf2d3ccf322e7a30927dd4abf"
+    assert lock.canonical_sha256 == "626ff2c3a5a725a29f7518cec27c2ce7f0547f735fda824e8f7a9fc071c47ea9"
+    assert lock.url.endswith(f"/{lock.commit}/latest/openapi.spec3.json")
 
 
 def test_nothing_found_says_what_it_tried(isolated: Path) -> None:
@@ -51,7 +51,7 @@ def test_explicit_file_with_wrong_sha256_is_refused(isolated: Path) -> None:
         spec_mod.load(lock, path, download=False)
     message = str(info.value)
     assert f"--spec {path} was given, but it is not the pinned spec" in message
-    assert "pins API 2099-03-03 (sha256 " + "f" * 64 in message
+    assert "pins API 2099-03-03 (canonical sha256 " + "f" * 64 in message
     assert (
         f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {path} --lock OTHER.lock"
         in message

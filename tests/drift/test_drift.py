@@ -18,7 +18,7 @@ from codegen import spec as spec_mod
 from codegen.ir.naming import class_name, identifier, module_name
 from codegen.surface import Fields, Member, Operation, Surface
 from tests.drift.conftest import Run, codegen
-from tests.shared import OLD_COMMIT, OLD_LOCK
+from tests.shared import OLD_COMMIT, OLD_LOCK, PAIR_LOCK
 
 VERBS = ("get", "post", "delete")
 
@@ -28,7 +28,7 @@ VERBS = ("get", "post", "delete")
 
 def document(path: Path) -> dict[str, Any]:
     data = path.read_bytes()
-    return spec_mod.parse(data, spec_mod.sha256_of(data))  # the JSON parse cache; no IR
+    return spec_mod.parse(data)[0]  # the JSON parse cache; no IR
 
 
 Docs = tuple[dict[str, Any], dict[str, Any]]
@@ -240,7 +240,7 @@ def test_wrong_sha256_exits_2(old_spec: Path) -> None:
     (wrong,) = codegen(("check-drift", "--spec", old_spec, "--offline"))
     assert wrong.returncode == 2
     assert f"--spec {old_spec} was given, but it is not the pinned spec" in wrong.stderr
-    assert f"(sha256 {spec_mod.Lock.read().sha256})" in wrong.stderr
+    assert f"(canonical sha256 {spec_mod.Lock.read().canonical_sha256})" in wrong.stderr
     assert (
         f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {old_spec} --lock OTHER.lock"
         in wrong.stderr
@@ -261,7 +261,7 @@ def test_not_a_stripe_spec_exits_2(work: Path) -> None:
     petstore = work / "petstore.yaml"
     petstore.write_text(NOT_STRIPE)
     lock = work / "petstore.lock"
-    sha = spec_mod.sha256_of(petstore.read_bytes())
+    sha = spec_mod.canonical_sha256(spec_mod.decode(petstore.read_bytes()))
     spec_mod.Lock("1.0.0", "acme/petstore", "0" * 40, "petstore.yaml", sha, "https://x.invalid/p").write(lock)
     check, update = codegen(
         ("check-drift", "--spec", petstore, "--lock", lock, "--offline"),
@@ -299,7 +299,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(
     work: Path, packages: dict[str, Path], old_spec: Path
 ) -> None:
     lock = work / "updated.lock"
-    spec_mod.Lock.read().write(lock)
+    spec_mod.Lock.read(PAIR_LOCK).write(lock)
     r, bad = codegen(
         (
             "update-spec",
@@ -440,7 +440,7 @@ def test_required_changes_follow_the_data_flow() -> None:
 @pytest.mark.drift
 def test_guard_narrowing_is_not_drift(packages: dict[str, Path], reports: dict[str, Run]) -> None:
     """The pinned package narrows accounts.reject(reason), and the pinned check still passes."""
-    source = (packages["new"] / "lattice_stripe" / "resources" / "accounts.py").read_text()
+    source = (packages["pinned"] / "lattice_stripe" / "resources" / "accounts.py").read_text()
     assert "class Accounts(_AccountsBase)" in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     assert reports["pinned"].changes == []

@@ -65,7 +65,9 @@ def test_reject_shows_the_generated_signature(client: Any) -> None:
     sig = inspect.signature(client.accounts.reject)
     assert str(sig.parameters["reason"].annotation) == "Literal['fraud', 'terms_of_service', 'other']"
     assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_ONLY
-    assert "With Connect, you may flag accounts as suspicious" in (client.accounts.reject.__doc__ or "")
+    assert "With Connect, you can reject accounts that you have flagged as suspicious" in (
+        client.accounts.reject.__doc__ or ""
+    )
 
 
 # --- accounts.login_links.create(account) ----------------------------------------------

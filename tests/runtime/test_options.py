@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from lattice_stripe import AsyncStripeClient, InvalidArgumentError, StripeClient
+from lattice_stripe import API_VERSION, AsyncStripeClient, InvalidArgumentError, StripeClient
 from lattice_stripe.models import Charge, Customer
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
@@ -42,7 +42,7 @@ def test_api_version_defaults_to_the_spec_and_can_be_overridden(server: StripeSe
         c.customers.retrieve("cus_1", stripe_version="2024-04-10")
     with make(server, api_version="2023-10-16") as c:
         c.customers.retrieve("cus_1")
-    assert [r.header("stripe-version") for r in server.requests] == ["2023-08-16", "2024-04-10", "2023-10-16"]
+    assert [r.header("stripe-version") for r in server.requests] == [API_VERSION, "2024-04-10", "2023-10-16"]
 
 
 def test_with_options_shares_the_pool_and_leaves_the_parent_alone(server: StripeServer) -> None:

@@ -150,8 +150,8 @@ def calls(c: StripeClient):
             VS_URL,
         ),
         (
-            lambda: c.invoices.retrieve("in_1", expand=["payment_intent"]),
-            {"id": "in_1", "object": "invoice", "payment_intent": PAYMENT_INTENT},
+            lambda: c.charges.retrieve("ch_1", expand=["payment_intent"]),
+            {"id": "ch_1", "object": "charge", "payment_intent": PAYMENT_INTENT},
             ("payment_intent", "client_secret"),
             PI_SECRET,
         ),

@@ -31,6 +31,9 @@ def minimal(schema: dict[str, Any], name: str = "") -> Any:
         return [minimal(schema.get("items", {}), name)]
     if typ == "object":
         props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        if not props and isinstance(extra, dict):  # a map (a meter event's payload): one entry
+            return {"key": minimal(extra, "key")}
         keys = schema.get("required") or sorted(props)[:1]  # an empty hash is not sent at all
         return {k: minimal(props.get(k, {}), k) for k in keys}
     return "x"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lattice_stripe import IdempotencyError, InvalidRequestError, RetryPolicy, StripeClient
+from lattice_stripe import IdempotencyError, InvalidRequestError, RetryPolicy, StripeClient, models
 from lattice_stripe.testing import FakeStripe
 
 from .surface import method
@@ -240,7 +240,8 @@ def test_seeding_stripes_own_fixtures(
     fake: FakeStripe, client: StripeClient, fixtures3: dict[str, dict[str, Any]]
 ) -> None:
     resources = fixtures3
-    with_ids = [r for r in resources.values() if isinstance(r.get("id"), str) and r.get("object") != "list"]
+    known = {**models.OBJECT_CLASSES, **models.DELETED_OBJECT_CLASSES}  # preview objects are not
+    with_ids = [r for r in resources.values() if isinstance(r.get("id"), str) and r.get("object") in known]
     live = [r for r in with_ids if not r.get("deleted")]
     assert fake.seed_objects(with_ids) == len(live) > 100
     charge = client.charges.retrieve(resources["charge"]["id"], expand=["customer"])

@@ -45,8 +45,8 @@ def _send(client: httpx.Client, method: str, path: str, form: str) -> httpx.Resp
 def test_corpus_is_large_and_covers_the_surface() -> None:
     rows = corpus()
     assert len(rows) >= 500
-    assert len({label.split(":")[0] for label, *_ in rows}) == 467  # every operation but files.create
-    assert sum(1 for label, *_ in rows if label.endswith(":valid")) == 467
+    assert len({label.split(":")[0] for label, *_ in rows}) == 586  # every operation but files.create
+    assert sum(1 for label, *_ in rows if label.endswith(":valid")) == 586
     kinds = {label.split(":")[1] for label, *_ in rows}
     assert kinds == {"valid", "unknown", "missing", "type", "enum", "too_long", "array", "unset"}
 

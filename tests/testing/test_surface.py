@@ -42,12 +42,14 @@ def _assert_typed(call: str, result: Any) -> None:
     elif kind == "search_result":
         assert isinstance(result, SearchResult), call
     else:
-        assert kind in {object_kind(n) for n in ref_names(response)}, (call, kind)
+        kinds = {object_kind(n) for n in ref_names(response)}
+        # a schema without an `object` field (terminal.refund) is typed by the operation alone
+        assert kind in kinds or (kind is None and kinds <= set(ref_names(response))), (call, kind)
         assert type(result).__name__ != "UnknownObject", call
 
 
 def test_the_surface_is_every_operation() -> None:
-    assert len(calls()) == 468
+    assert len(calls()) == 587
 
 
 def test_every_operation_sync() -> None:

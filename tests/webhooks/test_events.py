@@ -23,7 +23,10 @@ def test_every_fixture_object_round_trips_through_a_signed_event(fixtures3: dict
         parsed = construct_event(payload, header, SECRET)
 
         table = models.DELETED_OBJECT_CLASSES if obj.get("deleted") is True else models.OBJECT_CLASSES
-        assert type(parsed.data.object) is resolve(table[obj["object"]]), name
+        if obj["object"] in table:
+            assert type(parsed.data.object) is resolve(table[obj["object"]]), name
+        else:  # a preview feature's object, which the public spec lacks: kept whole
+            assert type(parsed.data.object) is UnknownObject, name
         assert parsed.data.object.to_dict() == obj, name
         assert parsed.data.previous_attributes == {"metadata": {"old": "value"}}, name
         assert parsed.to_dict() == json.loads(payload), name
