@@ -36,9 +36,7 @@ from tests.stripe_server import Recorded, Reply, StripeServer
 from tests.webhooks.helpers import SECRET, charge_event, signed
 
 API_KEY = "sk_test_notifications000000000"
-# The model the SDK has for a billing meter: BillingMeter from the 2026 pin on (an older pin
-# has none, and the object comes back as an UnknownObject all the same).
-METER_CLASS = models.OBJECT_CLASSES.get("billing.meter", "UnknownObject")
+METER_CLASS = "BillingMeter"  # the pinned API's model for `billing.meter`
 
 
 def thin(event_type: str = "v1.billing.meter.error_report_triggered", **extra: Any) -> dict[str, Any]:
