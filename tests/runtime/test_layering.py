@@ -31,7 +31,7 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"meter_stream"},  # drives the client it is given (type-only import)
         {"client"},
     ),
-    "testing": ({"schema"}, {"objects"}, {"fake"}, {"pytest_plugin"}),
+    "testing": ({"schema", "metering"}, {"objects"}, {"fake"}, {"pytest_plugin"}),
 }
 
 
