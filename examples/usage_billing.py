@@ -54,9 +54,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             for _ in range(1_000):
                 stream.send("api_calls", {"stripe_customer_id": customer.id, "value": 1})
         report = stream.close()
-        say(
-            f"stream: {report.sent} events accepted, {len(report.not_sent)} not sent, {len(failures)} failures"
-        )
+        lost = len(report.not_sent)
+        say(f"stream: {report.sent} events accepted, {lost} not sent, {len(failures)} failures")
     else:
         say("stream: skipped (it runs on Stripe's meter events host, which this base URL does not serve)")
 
@@ -87,11 +86,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "type": "v1.billing.meter.error_report_triggered",
             "created": "2026-05-27T10:00:00.000Z",
             "livemode": False,
-            "related_object": {
-                "id": meter.id,
-                "type": "billing.meter",
-                "url": f"/v1/billing/meters/{meter.id}",
-            },
+            "related_object": related,
         }
     ).encode()
     answer = router.handle(body, generate_test_header(body, run.fake.webhook_secret))
