@@ -31,6 +31,7 @@ from ..webhooks.events import generate_test_header
 from . import lists, references
 from .behaviours.registry import Call, handlers
 from .cards import test_card
+from .metering import MeterStream
 from .objects import object_kind, ref_names
 from .refusals import Refusal, missing, not_modelled, refuse
 from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
@@ -106,6 +107,8 @@ class FakeStripe:
         self._state = State(random_seed, stateful, self.api_version)
         self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
+        self.meter_stream = MeterStream(self._state.ids.new)
+        """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
         self._outbox: list[tuple[Any, str | None]] = []  # (router or URL, secret) each event goes to
 
@@ -380,6 +383,12 @@ class FakeStripe:
             failure = self._take_failure(request.method, path, call)
             if failure:
                 raise Refusal(failure.status, failure.error, failure.headers)
+            metered = self.meter_stream.answer(
+                request.method, path, request.headers.get("authorization", ""), request.content
+            )
+            if metered is not None:  # the v2 meter event stream (see testing/metering.py)
+                status, data = metered
+                return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
             if route is None:
                 raise refuse(f"Unrecognized request URL ({request.method}: {path}).", status=404)
             if isinstance(typed, ParamError):
