@@ -37,7 +37,7 @@ class AccountResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccount,
             (),
             {
@@ -63,7 +63,7 @@ class AsyncAccountResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccount,
             (),
             {

@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -100,8 +100,8 @@ if TYPE_CHECKING:
     )
 
 
-class _AccountsBase(SyncResource):
-    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
+class Accounts(SyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
@@ -246,7 +246,7 @@ class _AccountsBase(SyncResource):
                 configure dashboard access, fee payer, loss liability, and requirement
                 collection.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccounts,
             (),
             {
@@ -276,7 +276,6 @@ class _AccountsBase(SyncResource):
     def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -292,7 +291,7 @@ class _AccountsBase(SyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -329,7 +328,7 @@ class _AccountsBase(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccounts,
             (),
             {
@@ -342,10 +341,10 @@ class _AccountsBase(SyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -365,7 +364,7 @@ class _AccountsBase(SyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -378,7 +377,6 @@ class _AccountsBase(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -390,7 +388,7 @@ class _AccountsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -402,7 +400,6 @@ class _AccountsBase(SyncResource):
     def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -506,7 +503,7 @@ class _AccountsBase(SyncResource):
                 is `application`, which includes Custom accounts. This property defaults to a
                 `full` service agreement when empty.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -530,19 +527,12 @@ class _AccountsBase(SyncResource):
         )
 
 
-class Accounts(_AccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AccountsBankAccounts(SyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -573,7 +563,7 @@ class AccountsBankAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -590,14 +580,13 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -611,7 +600,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -623,7 +611,7 @@ class AccountsBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -639,7 +627,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -697,7 +684,7 @@ class AccountsBankAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -731,7 +718,6 @@ class AccountsCapabilities(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -744,7 +730,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -757,7 +743,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -769,7 +754,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -785,7 +770,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -806,7 +790,7 @@ class AccountsCapabilities(SyncResource):
                     false. Some capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -826,7 +810,6 @@ class AccountsExternalAccounts(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -857,7 +840,7 @@ class AccountsExternalAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -874,14 +857,13 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -894,7 +876,6 @@ class AccountsExternalAccounts(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -921,7 +902,7 @@ class AccountsExternalAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -938,7 +919,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -950,7 +930,7 @@ class AccountsExternalAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -966,7 +946,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -1024,7 +1003,7 @@ class AccountsExternalAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -1058,7 +1037,6 @@ class AccountsLoginLinks(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1073,7 +1051,7 @@ class AccountsLoginLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -1089,7 +1067,6 @@ class AccountsPeople(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleCreateParamsAddress | None = None,
@@ -1176,7 +1153,7 @@ class AccountsPeople(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -1217,7 +1194,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1227,7 +1203,7 @@ class AccountsPeople(SyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -1240,7 +1216,6 @@ class AccountsPeople(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1269,7 +1244,7 @@ class AccountsPeople(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -1286,7 +1261,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1298,7 +1272,7 @@ class AccountsPeople(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -1314,7 +1288,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleUpdateParamsAddress | None = None,
@@ -1401,7 +1374,7 @@ class AccountsPeople(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -1448,7 +1421,6 @@ class AccountsPersons(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsCreateParamsAddress | None = None,
@@ -1535,7 +1507,7 @@ class AccountsPersons(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -1576,7 +1548,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1586,7 +1557,7 @@ class AccountsPersons(SyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -1599,7 +1570,6 @@ class AccountsPersons(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1628,7 +1598,7 @@ class AccountsPersons(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -1645,7 +1615,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1657,7 +1626,7 @@ class AccountsPersons(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -1673,7 +1642,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsUpdateParamsAddress | None = None,
@@ -1760,7 +1728,7 @@ class AccountsPersons(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,
@@ -1801,8 +1769,8 @@ class AccountsPersons(SyncResource):
         )
 
 
-class _AsyncAccountsBase(AsyncResource):
-    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
+class AsyncAccounts(AsyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
@@ -1947,7 +1915,7 @@ class _AsyncAccountsBase(AsyncResource):
                 configure dashboard access, fee payer, loss liability, and requirement
                 collection.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccounts,
             (),
             {
@@ -1977,7 +1945,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -1993,7 +1960,7 @@ class _AsyncAccountsBase(AsyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -2030,7 +1997,7 @@ class _AsyncAccountsBase(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccounts,
             (),
             {
@@ -2043,10 +2010,10 @@ class _AsyncAccountsBase(AsyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     async def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -2066,7 +2033,7 @@ class _AsyncAccountsBase(AsyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -2079,7 +2046,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2091,7 +2057,7 @@ class _AsyncAccountsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -2103,7 +2069,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -2207,7 +2172,7 @@ class _AsyncAccountsBase(AsyncResource):
                 is `application`, which includes Custom accounts. This property defaults to a
                 `full` service agreement when empty.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -2231,19 +2196,12 @@ class _AsyncAccountsBase(AsyncResource):
         )
 
 
-class AsyncAccounts(_AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AsyncAccountsBankAccounts(AsyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2274,7 +2232,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -2291,14 +2249,13 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -2312,7 +2269,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2324,7 +2280,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -2340,7 +2296,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2398,7 +2353,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -2432,7 +2387,6 @@ class AsyncAccountsCapabilities(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2445,7 +2399,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -2458,7 +2412,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2470,7 +2423,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2486,7 +2439,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -2507,7 +2459,7 @@ class AsyncAccountsCapabilities(AsyncResource):
                     false. Some capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2527,7 +2479,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2558,7 +2509,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2575,14 +2526,13 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2595,7 +2545,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2622,7 +2571,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2639,7 +2588,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2651,7 +2599,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2667,7 +2615,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2725,7 +2672,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2759,7 +2706,6 @@ class AsyncAccountsLoginLinks(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2774,7 +2720,7 @@ class AsyncAccountsLoginLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -2790,7 +2736,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleCreateParamsAddress | None = None,
@@ -2877,7 +2822,7 @@ class AsyncAccountsPeople(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -2918,7 +2863,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -2928,7 +2872,7 @@ class AsyncAccountsPeople(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -2941,7 +2885,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2970,7 +2913,7 @@ class AsyncAccountsPeople(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -2987,7 +2930,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2999,7 +2941,7 @@ class AsyncAccountsPeople(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -3015,7 +2957,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleUpdateParamsAddress | None = None,
@@ -3102,7 +3043,7 @@ class AsyncAccountsPeople(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -3149,7 +3090,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsCreateParamsAddress | None = None,
@@ -3236,7 +3176,7 @@ class AsyncAccountsPersons(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -3277,7 +3217,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -3287,7 +3226,7 @@ class AsyncAccountsPersons(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -3300,7 +3239,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3329,7 +3267,7 @@ class AsyncAccountsPersons(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -3346,7 +3284,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3358,7 +3295,7 @@ class AsyncAccountsPersons(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -3374,7 +3311,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsUpdateParamsAddress | None = None,
@@ -3461,7 +3397,7 @@ class AsyncAccountsPersons(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,

@@ -40,7 +40,7 @@ class ApplePayDomains(SyncResource):
             domain_name:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplePayDomains,
             (),
             {
@@ -53,14 +53,13 @@ class ApplePayDomains(SyncResource):
     def delete(
         self,
         domain: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedApplePayDomain:
         """Delete an apple pay domain.
 
         ``DELETE /v1/apple_pay/domains/{domain}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteApplePayDomainsDomain,
             (domain,),
             {},
@@ -95,7 +94,7 @@ class ApplePayDomains(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplePayDomains,
             (),
             {
@@ -111,7 +110,6 @@ class ApplePayDomains(SyncResource):
     def retrieve(
         self,
         domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -123,7 +121,7 @@ class ApplePayDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplePayDomainsDomain,
             (domain,),
             {
@@ -151,7 +149,7 @@ class AsyncApplePayDomains(AsyncResource):
             domain_name:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplePayDomains,
             (),
             {
@@ -164,14 +162,13 @@ class AsyncApplePayDomains(AsyncResource):
     async def delete(
         self,
         domain: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedApplePayDomain:
         """Delete an apple pay domain.
 
         ``DELETE /v1/apple_pay/domains/{domain}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteApplePayDomainsDomain,
             (domain,),
             {},
@@ -206,7 +203,7 @@ class AsyncApplePayDomains(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplePayDomains,
             (),
             {
@@ -222,7 +219,6 @@ class AsyncApplePayDomains(AsyncResource):
     async def retrieve(
         self,
         domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -234,7 +230,7 @@ class AsyncApplePayDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplePayDomainsDomain,
             (domain,),
             {

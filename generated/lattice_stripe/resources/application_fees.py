@@ -65,7 +65,7 @@ class ApplicationFees(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -82,7 +82,6 @@ class ApplicationFees(SyncResource):
     def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -96,7 +95,7 @@ class ApplicationFees(SyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -110,7 +109,6 @@ class ApplicationFees(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -123,7 +121,7 @@ class ApplicationFees(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -139,7 +137,6 @@ class ApplicationFeesRefunds(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -170,7 +167,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -184,7 +181,6 @@ class ApplicationFeesRefunds(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -212,7 +208,7 @@ class ApplicationFeesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -228,7 +224,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -242,7 +237,7 @@ class ApplicationFeesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -258,7 +253,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -279,7 +273,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -332,7 +326,7 @@ class AsyncApplicationFees(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -349,7 +343,6 @@ class AsyncApplicationFees(AsyncResource):
     async def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -363,7 +356,7 @@ class AsyncApplicationFees(AsyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -377,7 +370,6 @@ class AsyncApplicationFees(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -390,7 +382,7 @@ class AsyncApplicationFees(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -406,7 +398,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -437,7 +428,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -451,7 +442,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -479,7 +469,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -495,7 +485,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -509,7 +498,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -525,7 +514,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -546,7 +534,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,

@@ -46,7 +46,7 @@ class BalanceResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalance,
             (),
             {
@@ -118,7 +118,7 @@ class BalanceHistory(SyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -138,7 +138,6 @@ class BalanceHistory(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -152,7 +151,7 @@ class BalanceHistory(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {
@@ -183,7 +182,7 @@ class AsyncBalanceResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalance,
             (),
             {
@@ -255,7 +254,7 @@ class AsyncBalanceHistory(AsyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -275,7 +274,6 @@ class AsyncBalanceHistory(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -289,7 +287,7 @@ class AsyncBalanceHistory(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {

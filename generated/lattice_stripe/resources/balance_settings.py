@@ -42,7 +42,7 @@ class BalanceSettingsResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceSettings,
             (),
             {
@@ -68,7 +68,7 @@ class BalanceSettingsResource(SyncResource):
             payments: Settings that apply to the [Payments
                 Balance](https://docs.stripe.com/api/balance).
         """
-        return self._client.request(
+        return self._client._request(
             _PostBalanceSettings,
             (),
             {
@@ -96,7 +96,7 @@ class AsyncBalanceSettingsResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceSettings,
             (),
             {
@@ -122,7 +122,7 @@ class AsyncBalanceSettingsResource(AsyncResource):
             payments: Settings that apply to the [Payments
                 Balance](https://docs.stripe.com/api/balance).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBalanceSettings,
             (),
             {

@@ -30,7 +30,6 @@ class BillingAlerts(SyncResource):
     def activate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -42,7 +41,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdActivate,
             (id,),
             {
@@ -54,7 +53,6 @@ class BillingAlerts(SyncResource):
     def archive(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -66,7 +64,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdArchive,
             (id,),
             {
@@ -94,7 +92,7 @@ class BillingAlerts(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             usage_threshold: The configuration of the usage threshold.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlerts,
             (),
             {
@@ -109,7 +107,6 @@ class BillingAlerts(SyncResource):
     def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -121,7 +118,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdDeactivate,
             (id,),
             {
@@ -160,7 +157,7 @@ class BillingAlerts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingAlerts,
             (),
             {
@@ -177,7 +174,6 @@ class BillingAlerts(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -189,7 +185,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingAlertsId,
             (id,),
             {
@@ -205,7 +201,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def activate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -217,7 +212,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdActivate,
             (id,),
             {
@@ -229,7 +224,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def archive(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -241,7 +235,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdArchive,
             (id,),
             {
@@ -269,7 +263,7 @@ class AsyncBillingAlerts(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             usage_threshold: The configuration of the usage threshold.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlerts,
             (),
             {
@@ -284,7 +278,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -296,7 +289,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdDeactivate,
             (id,),
             {
@@ -335,7 +328,7 @@ class AsyncBillingAlerts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingAlerts,
             (),
             {
@@ -352,7 +345,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -364,7 +356,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingAlertsId,
             (id,),
             {

@@ -47,7 +47,7 @@ class BillingCreditBalanceSummaryResource(SyncResource):
                 you're retrieving.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditBalanceSummary,
             (),
             {
@@ -83,7 +83,7 @@ class AsyncBillingCreditBalanceSummaryResource(AsyncResource):
                 you're retrieving.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditBalanceSummary,
             (),
             {

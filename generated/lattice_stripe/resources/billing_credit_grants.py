@@ -71,7 +71,7 @@ class BillingCreditGrants(SyncResource):
                 will be set to the default value of 50. The highest priority is 0 and the lowest
                 is 100.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrants,
             (),
             {
@@ -93,7 +93,6 @@ class BillingCreditGrants(SyncResource):
     def expire(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -105,7 +104,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsIdExpire,
             (id,),
             {
@@ -145,7 +144,7 @@ class BillingCreditGrants(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditGrants,
             (),
             {
@@ -162,7 +161,6 @@ class BillingCreditGrants(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -174,7 +172,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditGrantsId,
             (id,),
             {
@@ -186,7 +184,6 @@ class BillingCreditGrants(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | Literal[""] | None = None,
@@ -205,7 +202,7 @@ class BillingCreditGrants(SyncResource):
                 store additional information about the object (for example, cost basis) in a
                 structured format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsId,
             (id,),
             {
@@ -219,7 +216,6 @@ class BillingCreditGrants(SyncResource):
     def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -231,7 +227,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsIdVoid,
             (id,),
             {
@@ -286,7 +282,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 will be set to the default value of 50. The highest priority is 0 and the lowest
                 is 100.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrants,
             (),
             {
@@ -308,7 +304,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def expire(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -320,7 +315,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsIdExpire,
             (id,),
             {
@@ -360,7 +355,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditGrants,
             (),
             {
@@ -377,7 +372,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -389,7 +383,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditGrantsId,
             (id,),
             {
@@ -401,7 +395,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | Literal[""] | None = None,
@@ -420,7 +413,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 store additional information about the object (for example, cost basis) in a
                 structured format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsId,
             (id,),
             {
@@ -434,7 +427,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -446,7 +438,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsIdVoid,
             (id,),
             {

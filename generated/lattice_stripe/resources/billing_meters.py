@@ -61,7 +61,7 @@ class BillingMeters(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             value_settings: Fields that specify how to calculate a meter event's value.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMeters,
             (),
             {
@@ -79,7 +79,6 @@ class BillingMeters(SyncResource):
     def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -92,7 +91,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersIdDeactivate,
             (id,),
             {
@@ -129,7 +128,7 @@ class BillingMeters(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Filter results to only include meters with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMeters,
             (),
             {
@@ -145,7 +144,6 @@ class BillingMeters(SyncResource):
     def reactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -158,7 +156,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersIdReactivate,
             (id,),
             {
@@ -170,7 +168,6 @@ class BillingMeters(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +179,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMetersId,
             (id,),
             {
@@ -194,7 +191,6 @@ class BillingMeters(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         display_name: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -208,7 +204,7 @@ class BillingMeters(SyncResource):
             display_name: The meter’s name. Not visible to the customer.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersId,
             (id,),
             {
@@ -225,7 +221,6 @@ class BillingMetersEventSummaries(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         customer: str,
         end_time: int,
@@ -264,7 +259,7 @@ class BillingMetersEventSummaries(SyncResource):
                 with hour boundaries (e.g., 00:00, 01:00, ..., 23:00). For daily granularity,
                 start and end times must align with UTC day boundaries (00:00 UTC).
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMetersIdEventSummaries,
             (id,),
             {
@@ -315,7 +310,7 @@ class AsyncBillingMeters(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             value_settings: Fields that specify how to calculate a meter event's value.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMeters,
             (),
             {
@@ -333,7 +328,6 @@ class AsyncBillingMeters(AsyncResource):
     async def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -346,7 +340,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersIdDeactivate,
             (id,),
             {
@@ -383,7 +377,7 @@ class AsyncBillingMeters(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Filter results to only include meters with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMeters,
             (),
             {
@@ -399,7 +393,6 @@ class AsyncBillingMeters(AsyncResource):
     async def reactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -412,7 +405,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersIdReactivate,
             (id,),
             {
@@ -424,7 +417,6 @@ class AsyncBillingMeters(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -436,7 +428,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMetersId,
             (id,),
             {
@@ -448,7 +440,6 @@ class AsyncBillingMeters(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         display_name: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -462,7 +453,7 @@ class AsyncBillingMeters(AsyncResource):
             display_name: The meter’s name. Not visible to the customer.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersId,
             (id,),
             {
@@ -479,7 +470,6 @@ class AsyncBillingMetersEventSummaries(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         customer: str,
         end_time: int,
@@ -518,7 +508,7 @@ class AsyncBillingMetersEventSummaries(AsyncResource):
                 with hour boundaries (e.g., 00:00, 01:00, ..., 23:00). For daily granularity,
                 start and end times must align with UTC day boundaries (00:00 UTC).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMetersIdEventSummaries,
             (id,),
             {

@@ -66,7 +66,7 @@ class BillingPortalConfigurations(SyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -113,7 +113,7 @@ class BillingPortalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -130,7 +130,6 @@ class BillingPortalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -142,7 +141,7 @@ class BillingPortalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -154,7 +153,6 @@ class BillingPortalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -190,7 +188,7 @@ class BillingPortalConfigurations(SyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -244,7 +242,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -291,7 +289,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -308,7 +306,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -320,7 +317,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -332,7 +329,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -368,7 +364,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {

@@ -50,7 +50,6 @@ class Charges(SyncResource):
     def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -106,7 +105,7 @@ class Charges(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -238,7 +237,7 @@ class Charges(SyncResource):
                 details, see [Grouping
                 transactions](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options).
         """
-        return self._client.request(
+        return self._client._request(
             _PostCharges,
             (),
             {
@@ -302,7 +301,7 @@ class Charges(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group, limited to 100.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCharges,
             (),
             {
@@ -321,7 +320,6 @@ class Charges(SyncResource):
     def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -379,7 +377,7 @@ class Charges(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -398,7 +396,6 @@ class Charges(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -413,7 +410,7 @@ class Charges(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -451,7 +448,7 @@ class Charges(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -466,7 +463,6 @@ class Charges(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -512,7 +508,7 @@ class Charges(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -535,7 +531,6 @@ class ChargesDispute(SyncResource):
     def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -545,7 +540,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -557,7 +552,6 @@ class ChargesDispute(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -569,7 +563,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -581,7 +575,6 @@ class ChargesDispute(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -606,7 +599,7 @@ class ChargesDispute(SyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -625,7 +618,6 @@ class ChargesRefunds(SyncResource):
     def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -689,7 +681,7 @@ class ChargesRefunds(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -711,7 +703,6 @@ class ChargesRefunds(SyncResource):
     def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -739,7 +730,7 @@ class ChargesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -755,7 +746,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -767,7 +757,7 @@ class ChargesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -783,7 +773,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -797,7 +786,7 @@ class ChargesRefunds(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,
@@ -825,7 +814,6 @@ class AsyncCharges(AsyncResource):
     async def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -881,7 +869,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -1013,7 +1001,7 @@ class AsyncCharges(AsyncResource):
                 details, see [Grouping
                 transactions](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCharges,
             (),
             {
@@ -1077,7 +1065,7 @@ class AsyncCharges(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group, limited to 100.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCharges,
             (),
             {
@@ -1096,7 +1084,6 @@ class AsyncCharges(AsyncResource):
     async def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1154,7 +1141,7 @@ class AsyncCharges(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -1173,7 +1160,6 @@ class AsyncCharges(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1188,7 +1174,7 @@ class AsyncCharges(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -1226,7 +1212,7 @@ class AsyncCharges(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -1241,7 +1227,6 @@ class AsyncCharges(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -1287,7 +1272,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -1310,7 +1295,6 @@ class AsyncChargesDispute(AsyncResource):
     async def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1320,7 +1304,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -1332,7 +1316,6 @@ class AsyncChargesDispute(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1344,7 +1327,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -1356,7 +1339,6 @@ class AsyncChargesDispute(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1381,7 +1363,7 @@ class AsyncChargesDispute(AsyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -1400,7 +1382,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -1464,7 +1445,7 @@ class AsyncChargesRefunds(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -1486,7 +1467,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1514,7 +1494,7 @@ class AsyncChargesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -1530,7 +1510,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1542,7 +1521,7 @@ class AsyncChargesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -1558,7 +1537,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -1572,7 +1550,7 @@ class AsyncChargesRefunds(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,

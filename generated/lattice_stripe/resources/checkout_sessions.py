@@ -474,7 +474,7 @@ class CheckoutSessions(SyncResource):
             ui_mode: The UI mode of the Session. Defaults to `hosted_page`.
             wallet_options: Wallet-specific configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -536,7 +536,6 @@ class CheckoutSessions(SyncResource):
     def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -551,7 +550,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -604,7 +603,7 @@ class CheckoutSessions(SyncResource):
             status: Only return the Checkout Sessions matching the given status.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -627,7 +626,6 @@ class CheckoutSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -639,7 +637,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -651,7 +649,6 @@ class CheckoutSessions(SyncResource):
     def update(
         self,
         session: str,
-        /,
         *,
         collected_information: CheckoutSessionsUpdateParamsCollectedInformation | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -690,7 +687,7 @@ class CheckoutSessions(SyncResource):
             shipping_options: The shipping rate options to apply to this Session. Up to a
                 maximum of 5.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessionsSession,
             (session,),
             {
@@ -710,7 +707,6 @@ class CheckoutSessionsLineItems(SyncResource):
     def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -737,7 +733,7 @@ class CheckoutSessionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {
@@ -1168,7 +1164,7 @@ class AsyncCheckoutSessions(AsyncResource):
             ui_mode: The UI mode of the Session. Defaults to `hosted_page`.
             wallet_options: Wallet-specific configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -1230,7 +1226,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1245,7 +1240,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -1298,7 +1293,7 @@ class AsyncCheckoutSessions(AsyncResource):
             status: Only return the Checkout Sessions matching the given status.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -1321,7 +1316,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1333,7 +1327,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -1345,7 +1339,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def update(
         self,
         session: str,
-        /,
         *,
         collected_information: CheckoutSessionsUpdateParamsCollectedInformation | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1384,7 +1377,7 @@ class AsyncCheckoutSessions(AsyncResource):
             shipping_options: The shipping rate options to apply to this Session. Up to a
                 maximum of 5.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessionsSession,
             (session,),
             {
@@ -1404,7 +1397,6 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
     async def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1431,7 +1423,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {

@@ -32,7 +32,6 @@ class ClimateOrders(SyncResource):
     def cancel(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -48,7 +47,7 @@ class ClimateOrders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrdersOrderCancel,
             (order,),
             {
@@ -94,7 +93,7 @@ class ClimateOrders(SyncResource):
             metric_tons: Requested number of tons for the order. Either this or `amount` must be
                 specified.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrders,
             (),
             {
@@ -136,7 +135,7 @@ class ClimateOrders(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateOrders,
             (),
             {
@@ -151,7 +150,6 @@ class ClimateOrders(SyncResource):
     def retrieve(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -163,7 +161,7 @@ class ClimateOrders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateOrdersOrder,
             (order,),
             {
@@ -175,7 +173,6 @@ class ClimateOrders(SyncResource):
     def update(
         self,
         order: str,
-        /,
         *,
         beneficiary: ClimateOrdersUpdateParamsBeneficiary | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -196,7 +193,7 @@ class ClimateOrders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrdersOrder,
             (order,),
             {
@@ -214,7 +211,6 @@ class AsyncClimateOrders(AsyncResource):
     async def cancel(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -230,7 +226,7 @@ class AsyncClimateOrders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrdersOrderCancel,
             (order,),
             {
@@ -276,7 +272,7 @@ class AsyncClimateOrders(AsyncResource):
             metric_tons: Requested number of tons for the order. Either this or `amount` must be
                 specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrders,
             (),
             {
@@ -318,7 +314,7 @@ class AsyncClimateOrders(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateOrders,
             (),
             {
@@ -333,7 +329,6 @@ class AsyncClimateOrders(AsyncResource):
     async def retrieve(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -345,7 +340,7 @@ class AsyncClimateOrders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateOrdersOrder,
             (order,),
             {
@@ -357,7 +352,6 @@ class AsyncClimateOrders(AsyncResource):
     async def update(
         self,
         order: str,
-        /,
         *,
         beneficiary: ClimateOrdersUpdateParamsBeneficiary | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -378,7 +372,7 @@ class AsyncClimateOrders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrdersOrder,
             (order,),
             {

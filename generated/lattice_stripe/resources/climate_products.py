@@ -50,7 +50,7 @@ class ClimateProducts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateProducts,
             (),
             {
@@ -65,7 +65,6 @@ class ClimateProducts(SyncResource):
     def retrieve(
         self,
         product: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -77,7 +76,7 @@ class ClimateProducts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateProductsProduct,
             (product,),
             {
@@ -116,7 +115,7 @@ class AsyncClimateProducts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateProducts,
             (),
             {
@@ -131,7 +130,6 @@ class AsyncClimateProducts(AsyncResource):
     async def retrieve(
         self,
         product: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -143,7 +141,7 @@ class AsyncClimateProducts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateProductsProduct,
             (product,),
             {

@@ -27,7 +27,6 @@ class ConfirmationTokens(SyncResource):
     def retrieve(
         self,
         confirmation_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -39,7 +38,7 @@ class ConfirmationTokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetConfirmationTokensConfirmationToken,
             (confirmation_token,),
             {
@@ -55,7 +54,6 @@ class AsyncConfirmationTokens(AsyncResource):
     async def retrieve(
         self,
         confirmation_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -67,7 +65,7 @@ class AsyncConfirmationTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetConfirmationTokensConfirmationToken,
             (confirmation_token,),
             {

@@ -50,7 +50,7 @@ class CountrySpecs(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCountrySpecs,
             (),
             {
@@ -65,7 +65,6 @@ class CountrySpecs(SyncResource):
     def retrieve(
         self,
         country: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -77,7 +76,7 @@ class CountrySpecs(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCountrySpecsCountry,
             (country,),
             {
@@ -116,7 +115,7 @@ class AsyncCountrySpecs(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCountrySpecs,
             (),
             {
@@ -131,7 +130,6 @@ class AsyncCountrySpecs(AsyncResource):
     async def retrieve(
         self,
         country: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -143,7 +141,7 @@ class AsyncCountrySpecs(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCountrySpecsCountry,
             (country,),
             {

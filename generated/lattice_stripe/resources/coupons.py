@@ -101,7 +101,7 @@ class Coupons(SyncResource):
                 redeemed (cannot be set to more than 5 years in the future). After the redeem_by
                 date, the coupon can no longer be applied to new customers.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCoupons,
             (),
             {
@@ -125,7 +125,6 @@ class Coupons(SyncResource):
     def delete(
         self,
         coupon: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCoupon:
         """You can delete coupons via the coupon management page of the Stripe dashboard. However,
@@ -135,7 +134,7 @@ class Coupons(SyncResource):
 
         ``DELETE /v1/coupons/{coupon}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCouponsCoupon,
             (coupon,),
             {},
@@ -172,7 +171,7 @@ class Coupons(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCoupons,
             (),
             {
@@ -188,7 +187,6 @@ class Coupons(SyncResource):
     def retrieve(
         self,
         coupon: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -200,7 +198,7 @@ class Coupons(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCouponsCoupon,
             (coupon,),
             {
@@ -212,7 +210,6 @@ class Coupons(SyncResource):
     def update(
         self,
         coupon: str,
-        /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -239,7 +236,7 @@ class Coupons(SyncResource):
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts. By default the `id` is shown if `name` is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCouponsCoupon,
             (coupon,),
             {
@@ -324,7 +321,7 @@ class AsyncCoupons(AsyncResource):
                 redeemed (cannot be set to more than 5 years in the future). After the redeem_by
                 date, the coupon can no longer be applied to new customers.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCoupons,
             (),
             {
@@ -348,7 +345,6 @@ class AsyncCoupons(AsyncResource):
     async def delete(
         self,
         coupon: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCoupon:
         """You can delete coupons via the coupon management page of the Stripe dashboard. However,
@@ -358,7 +354,7 @@ class AsyncCoupons(AsyncResource):
 
         ``DELETE /v1/coupons/{coupon}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCouponsCoupon,
             (coupon,),
             {},
@@ -395,7 +391,7 @@ class AsyncCoupons(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCoupons,
             (),
             {
@@ -411,7 +407,6 @@ class AsyncCoupons(AsyncResource):
     async def retrieve(
         self,
         coupon: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -423,7 +418,7 @@ class AsyncCoupons(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCouponsCoupon,
             (coupon,),
             {
@@ -435,7 +430,6 @@ class AsyncCoupons(AsyncResource):
     async def update(
         self,
         coupon: str,
-        /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -462,7 +456,7 @@ class AsyncCoupons(AsyncResource):
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts. By default the `id` is shown if `name` is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCouponsCoupon,
             (coupon,),
             {

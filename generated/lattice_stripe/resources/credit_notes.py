@@ -118,7 +118,7 @@ class CreditNotes(SyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -175,7 +175,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -248,7 +248,7 @@ class CreditNotes(SyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -342,7 +342,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -370,7 +370,6 @@ class CreditNotes(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -382,7 +381,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -394,7 +393,6 @@ class CreditNotes(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -414,7 +412,7 @@ class CreditNotes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -428,7 +426,6 @@ class CreditNotes(SyncResource):
     def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -440,7 +437,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -456,7 +453,6 @@ class CreditNotesLines(SyncResource):
     def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -483,7 +479,7 @@ class CreditNotesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {
@@ -579,7 +575,7 @@ class AsyncCreditNotes(AsyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -636,7 +632,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -709,7 +705,7 @@ class AsyncCreditNotes(AsyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -803,7 +799,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -831,7 +827,6 @@ class AsyncCreditNotes(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -843,7 +838,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -855,7 +850,6 @@ class AsyncCreditNotes(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -875,7 +869,7 @@ class AsyncCreditNotes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -889,7 +883,6 @@ class AsyncCreditNotes(AsyncResource):
     async def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -901,7 +894,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -917,7 +910,6 @@ class AsyncCreditNotesLines(AsyncResource):
     async def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -944,7 +936,7 @@ class AsyncCreditNotesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {

@@ -48,7 +48,7 @@ class CustomerSessions(SyncResource):
                 Session.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomerSessions,
             (),
             {
@@ -85,7 +85,7 @@ class AsyncCustomerSessions(AsyncResource):
                 Session.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomerSessions,
             (),
             {

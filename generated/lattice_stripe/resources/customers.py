@@ -206,7 +206,7 @@ class Customers(SyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomers,
             (),
             {
@@ -239,7 +239,6 @@ class Customers(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -247,7 +246,7 @@ class Customers(SyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -290,7 +289,7 @@ class Customers(SyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomers,
             (),
             {
@@ -308,7 +307,6 @@ class Customers(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -320,7 +318,7 @@ class Customers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -358,7 +356,7 @@ class Customers(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -373,7 +371,6 @@ class Customers(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -471,7 +468,7 @@ class Customers(SyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -511,7 +508,6 @@ class CustomersBalanceTransactions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -542,7 +538,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -558,7 +554,6 @@ class CustomersBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         created: CustomersBalanceTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
@@ -588,7 +583,7 @@ class CustomersBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -606,7 +601,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -618,7 +612,7 @@ class CustomersBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -634,7 +628,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -656,7 +649,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -677,7 +670,6 @@ class CustomersBankAccounts(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -711,7 +703,7 @@ class CustomersBankAccounts(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -729,7 +721,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -741,7 +732,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -756,7 +747,6 @@ class CustomersBankAccounts(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -784,7 +774,7 @@ class CustomersBankAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -800,7 +790,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -814,7 +803,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -830,7 +819,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -873,7 +861,7 @@ class CustomersBankAccounts(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -902,7 +890,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -917,7 +904,7 @@ class CustomersBankAccounts(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -937,7 +924,6 @@ class CustomersCards(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -971,7 +957,7 @@ class CustomersCards(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -989,7 +975,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1001,7 +986,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -1016,7 +1001,6 @@ class CustomersCards(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1044,7 +1028,7 @@ class CustomersCards(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -1060,7 +1044,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1073,7 +1056,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -1089,7 +1072,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1132,7 +1114,7 @@ class CustomersCards(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -1164,7 +1146,6 @@ class CustomersCashBalance(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1176,7 +1157,7 @@ class CustomersCashBalance(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1188,7 +1169,6 @@ class CustomersCashBalance(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -1202,7 +1182,7 @@ class CustomersCashBalance(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1219,7 +1199,6 @@ class CustomersCashBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1244,7 +1223,7 @@ class CustomersCashBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -1260,7 +1239,6 @@ class CustomersCashBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1273,7 +1251,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -1292,14 +1270,13 @@ class CustomersDiscount(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -1309,7 +1286,6 @@ class CustomersDiscount(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1319,7 +1295,7 @@ class CustomersDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -1335,7 +1311,6 @@ class CustomersFundingInstructions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -1359,7 +1334,7 @@ class CustomersFundingInstructions(SyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -1378,7 +1353,6 @@ class CustomersPaymentMethods(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         ending_before: str | None = None,
@@ -1470,7 +1444,7 @@ class CustomersPaymentMethods(SyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -1488,7 +1462,6 @@ class CustomersPaymentMethods(SyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1500,7 +1473,7 @@ class CustomersPaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -1519,7 +1492,6 @@ class CustomersSources(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -1553,7 +1525,7 @@ class CustomersSources(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -1571,7 +1543,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1583,7 +1554,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -1598,7 +1569,6 @@ class CustomersSources(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1625,7 +1595,7 @@ class CustomersSources(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -1642,7 +1612,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1654,7 +1623,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -1670,7 +1639,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1713,7 +1681,7 @@ class CustomersSources(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -1742,7 +1710,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1757,7 +1724,7 @@ class CustomersSources(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -1782,7 +1749,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -1819,7 +1785,7 @@ class CustomersSubscriptions(SyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -1836,7 +1802,6 @@ class CustomersSubscriptions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -1982,7 +1947,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2022,7 +1987,6 @@ class CustomersSubscriptions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2050,7 +2014,7 @@ class CustomersSubscriptions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2066,7 +2030,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2078,7 +2041,7 @@ class CustomersSubscriptions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2094,7 +2057,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -2247,7 +2209,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2295,14 +2257,13 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2316,7 +2277,6 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2326,7 +2286,7 @@ class CustomersSubscriptionsDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2345,7 +2305,6 @@ class CustomersTaxIds(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -2493,7 +2452,7 @@ class CustomersTaxIds(SyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2508,14 +2467,13 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2528,7 +2486,6 @@ class CustomersTaxIds(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2553,7 +2510,7 @@ class CustomersTaxIds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2569,7 +2526,6 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2581,7 +2537,7 @@ class CustomersTaxIds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2711,7 +2667,7 @@ class AsyncCustomers(AsyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomers,
             (),
             {
@@ -2744,7 +2700,6 @@ class AsyncCustomers(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -2752,7 +2707,7 @@ class AsyncCustomers(AsyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -2795,7 +2750,7 @@ class AsyncCustomers(AsyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomers,
             (),
             {
@@ -2813,7 +2768,6 @@ class AsyncCustomers(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2825,7 +2779,7 @@ class AsyncCustomers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -2863,7 +2817,7 @@ class AsyncCustomers(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -2878,7 +2832,6 @@ class AsyncCustomers(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -2976,7 +2929,7 @@ class AsyncCustomers(AsyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -3016,7 +2969,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -3047,7 +2999,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3063,7 +3015,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         created: CustomersBalanceTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
@@ -3093,7 +3044,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3111,7 +3062,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3123,7 +3073,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3139,7 +3089,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3161,7 +3110,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3182,7 +3131,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -3216,7 +3164,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3234,7 +3182,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3246,7 +3193,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3261,7 +3208,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3289,7 +3235,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3305,7 +3251,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3319,7 +3264,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3335,7 +3280,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3378,7 +3322,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3407,7 +3351,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3422,7 +3365,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -3442,7 +3385,6 @@ class AsyncCustomersCards(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -3476,7 +3418,7 @@ class AsyncCustomersCards(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -3494,7 +3436,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3506,7 +3447,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -3521,7 +3462,6 @@ class AsyncCustomersCards(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3549,7 +3489,7 @@ class AsyncCustomersCards(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -3565,7 +3505,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3578,7 +3517,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -3594,7 +3533,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3637,7 +3575,7 @@ class AsyncCustomersCards(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -3669,7 +3607,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3681,7 +3618,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3693,7 +3630,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -3707,7 +3643,7 @@ class AsyncCustomersCashBalance(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3724,7 +3660,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3749,7 +3684,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -3765,7 +3700,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3778,7 +3712,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -3797,14 +3731,13 @@ class AsyncCustomersDiscount(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -3814,7 +3747,6 @@ class AsyncCustomersDiscount(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3824,7 +3756,7 @@ class AsyncCustomersDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -3840,7 +3772,6 @@ class AsyncCustomersFundingInstructions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -3864,7 +3795,7 @@ class AsyncCustomersFundingInstructions(AsyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -3883,7 +3814,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         ending_before: str | None = None,
@@ -3975,7 +3905,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -3993,7 +3923,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4005,7 +3934,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -4024,7 +3953,6 @@ class AsyncCustomersSources(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -4058,7 +3986,7 @@ class AsyncCustomersSources(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -4076,7 +4004,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4088,7 +4015,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -4103,7 +4030,6 @@ class AsyncCustomersSources(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4130,7 +4056,7 @@ class AsyncCustomersSources(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -4147,7 +4073,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4159,7 +4084,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -4175,7 +4100,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -4218,7 +4142,7 @@ class AsyncCustomersSources(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -4247,7 +4171,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4262,7 +4185,7 @@ class AsyncCustomersSources(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -4287,7 +4210,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -4324,7 +4246,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4341,7 +4263,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -4487,7 +4408,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4527,7 +4448,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4555,7 +4475,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4571,7 +4491,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4583,7 +4502,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4599,7 +4518,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -4752,7 +4670,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4800,14 +4718,13 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4821,7 +4738,6 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4831,7 +4747,7 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4850,7 +4766,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -4998,7 +4913,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -5013,14 +4928,13 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -5033,7 +4947,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -5058,7 +4971,7 @@ class AsyncCustomersTaxIds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -5074,7 +4987,6 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -5086,7 +4998,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,

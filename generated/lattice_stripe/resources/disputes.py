@@ -31,7 +31,6 @@ class Disputes(SyncResource):
     def close(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class Disputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostDisputesDisputeClose,
             (dispute,),
             {
@@ -89,7 +88,7 @@ class Disputes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetDisputes,
             (),
             {
@@ -107,7 +106,6 @@ class Disputes(SyncResource):
     def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -119,7 +117,7 @@ class Disputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetDisputesDispute,
             (dispute,),
             {
@@ -131,7 +129,6 @@ class Disputes(SyncResource):
     def update(
         self,
         dispute: str,
-        /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -165,7 +162,7 @@ class Disputes(SyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return self._client.request(
+        return self._client._request(
             _PostDisputesDispute,
             (dispute,),
             {
@@ -184,7 +181,6 @@ class AsyncDisputes(AsyncResource):
     async def close(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -200,7 +196,7 @@ class AsyncDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostDisputesDisputeClose,
             (dispute,),
             {
@@ -242,7 +238,7 @@ class AsyncDisputes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetDisputes,
             (),
             {
@@ -260,7 +256,6 @@ class AsyncDisputes(AsyncResource):
     async def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -272,7 +267,7 @@ class AsyncDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetDisputesDispute,
             (dispute,),
             {
@@ -284,7 +279,6 @@ class AsyncDisputes(AsyncResource):
     async def update(
         self,
         dispute: str,
-        /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -318,7 +312,7 @@ class AsyncDisputes(AsyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostDisputesDispute,
             (dispute,),
             {

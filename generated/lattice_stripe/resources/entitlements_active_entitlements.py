@@ -52,7 +52,7 @@ class EntitlementsActiveEntitlements(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsActiveEntitlements,
             (),
             {
@@ -68,7 +68,6 @@ class EntitlementsActiveEntitlements(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -80,7 +79,7 @@ class EntitlementsActiveEntitlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsActiveEntitlementsId,
             (id,),
             {
@@ -121,7 +120,7 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsActiveEntitlements,
             (),
             {
@@ -137,7 +136,6 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -149,7 +147,7 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsActiveEntitlementsId,
             (id,),
             {

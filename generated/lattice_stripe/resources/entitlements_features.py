@@ -47,7 +47,7 @@ class EntitlementsFeatures(SyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostEntitlementsFeatures,
             (),
             {
@@ -91,7 +91,7 @@ class EntitlementsFeatures(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsFeatures,
             (),
             {
@@ -108,7 +108,6 @@ class EntitlementsFeatures(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -120,7 +119,7 @@ class EntitlementsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsFeaturesId,
             (id,),
             {
@@ -132,7 +131,6 @@ class EntitlementsFeatures(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -154,7 +152,7 @@ class EntitlementsFeatures(SyncResource):
             name: The feature's name, for your own purpose, not meant to be displayable to the
                 customer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostEntitlementsFeaturesId,
             (id,),
             {
@@ -193,7 +191,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEntitlementsFeatures,
             (),
             {
@@ -237,7 +235,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsFeatures,
             (),
             {
@@ -254,7 +252,6 @@ class AsyncEntitlementsFeatures(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -266,7 +263,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsFeaturesId,
             (id,),
             {
@@ -278,7 +275,6 @@ class AsyncEntitlementsFeatures(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -300,7 +296,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
             name: The feature's name, for your own purpose, not meant to be displayable to the
                 customer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEntitlementsFeaturesId,
             (id,),
             {

@@ -49,7 +49,7 @@ class EphemeralKeys(SyncResource):
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """
-        return self._client.request(
+        return self._client._request(
             _PostEphemeralKeys,
             (),
             {
@@ -65,7 +65,6 @@ class EphemeralKeys(SyncResource):
     def delete(
         self,
         key: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -77,7 +76,7 @@ class EphemeralKeys(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteEphemeralKeysKey,
             (key,),
             {
@@ -115,7 +114,7 @@ class AsyncEphemeralKeys(AsyncResource):
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEphemeralKeys,
             (),
             {
@@ -131,7 +130,6 @@ class AsyncEphemeralKeys(AsyncResource):
     async def delete(
         self,
         key: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -143,7 +141,7 @@ class AsyncEphemeralKeys(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteEphemeralKeysKey,
             (key,),
             {

@@ -69,7 +69,7 @@ class Events(SyncResource):
                 be filtered to include only events with a matching event property. You may pass
                 either `type` or `types`, but not both.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEvents,
             (),
             {
@@ -88,7 +88,6 @@ class Events(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -101,7 +100,7 @@ class Events(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEventsId,
             (id,),
             {
@@ -156,7 +155,7 @@ class AsyncEvents(AsyncResource):
                 be filtered to include only events with a matching event property. You may pass
                 either `type` or `types`, but not both.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEvents,
             (),
             {
@@ -175,7 +174,6 @@ class AsyncEvents(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -188,7 +186,7 @@ class AsyncEvents(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEventsId,
             (id,),
             {

@@ -31,7 +31,6 @@ class ExternalAccounts(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -89,7 +88,7 @@ class ExternalAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostExternalAccountsId,
             (id,),
             {
@@ -120,7 +119,6 @@ class AsyncExternalAccounts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -178,7 +176,7 @@ class AsyncExternalAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostExternalAccountsId,
             (id,),
             {

@@ -55,7 +55,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinks,
             (),
             {
@@ -100,7 +100,7 @@ class FileLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinks,
             (),
             {
@@ -118,7 +118,6 @@ class FileLinks(SyncResource):
     def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -130,7 +129,7 @@ class FileLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -142,7 +141,6 @@ class FileLinks(SyncResource):
     def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -163,7 +161,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinksLink,
             (link,),
             {
@@ -206,7 +204,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinks,
             (),
             {
@@ -251,7 +249,7 @@ class AsyncFileLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinks,
             (),
             {
@@ -269,7 +267,6 @@ class AsyncFileLinks(AsyncResource):
     async def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -281,7 +278,7 @@ class AsyncFileLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -293,7 +290,6 @@ class AsyncFileLinks(AsyncResource):
     async def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -314,7 +310,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinksLink,
             (link,),
             {

@@ -35,7 +35,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -48,7 +47,7 @@ class FinancialConnectionsAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountDisconnect,
             (account,),
             {
@@ -90,7 +89,7 @@ class FinancialConnectionsAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccounts,
             (),
             {
@@ -107,7 +106,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -121,7 +119,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountRefresh,
             (account,),
             {
@@ -134,7 +132,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -146,7 +143,7 @@ class FinancialConnectionsAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccountsAccount,
             (account,),
             {
@@ -158,7 +155,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def subscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -173,7 +169,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features to which you would like to subscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountSubscribe,
             (account,),
             {
@@ -186,7 +182,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def unsubscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -201,7 +196,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features from which you would like to unsubscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountUnsubscribe,
             (account,),
             {
@@ -218,7 +213,6 @@ class FinancialConnectionsAccountsOwners(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -245,7 +239,7 @@ class FinancialConnectionsAccountsOwners(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccountsAccountOwners,
             (account,),
             {
@@ -269,7 +263,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -282,7 +275,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountDisconnect,
             (account,),
             {
@@ -324,7 +317,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccounts,
             (),
             {
@@ -341,7 +334,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -355,7 +347,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountRefresh,
             (account,),
             {
@@ -368,7 +360,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -380,7 +371,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccountsAccount,
             (account,),
             {
@@ -392,7 +383,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def subscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -407,7 +397,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features to which you would like to subscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountSubscribe,
             (account,),
             {
@@ -420,7 +410,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def unsubscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -435,7 +424,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features from which you would like to unsubscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountUnsubscribe,
             (account,),
             {
@@ -452,7 +441,6 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -479,7 +467,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccountsAccountOwners,
             (account,),
             {

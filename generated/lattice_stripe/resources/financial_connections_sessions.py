@@ -56,7 +56,7 @@ class FinancialConnectionsSessions(SyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsSessions,
             (),
             {
@@ -73,7 +73,6 @@ class FinancialConnectionsSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class FinancialConnectionsSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsSessionsSession,
             (session,),
             {
@@ -126,7 +125,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsSessions,
             (),
             {
@@ -143,7 +142,6 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -155,7 +153,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsSessionsSession,
             (session,),
             {

@@ -64,7 +64,7 @@ class FinancialConnectionsTransactions(SyncResource):
             transaction_refresh: A filter on the list based on the object `transaction_refresh`
                 field. The value can be a dictionary with the following options:
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsTransactions,
             (),
             {
@@ -82,7 +82,6 @@ class FinancialConnectionsTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -94,7 +93,7 @@ class FinancialConnectionsTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsTransactionsTransaction,
             (transaction,),
             {
@@ -143,7 +142,7 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
             transaction_refresh: A filter on the list based on the object `transaction_refresh`
                 field. The value can be a dictionary with the following options:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsTransactions,
             (),
             {
@@ -161,7 +160,6 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -173,7 +171,7 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsTransactionsTransaction,
             (transaction,),
             {

@@ -58,7 +58,7 @@ class ForwardingRequests(SyncResource):
                 `metadata`.
             request: The request body and headers to be sent to the destination endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostForwardingRequests,
             (),
             {
@@ -97,7 +97,7 @@ class ForwardingRequests(SyncResource):
             starting_after: A pagination cursor to fetch the next page of the list. The value
                 must be a ForwardingRequest ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetForwardingRequests,
             (),
             {
@@ -113,7 +113,6 @@ class ForwardingRequests(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -125,7 +124,7 @@ class ForwardingRequests(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetForwardingRequestsId,
             (id,),
             {
@@ -168,7 +167,7 @@ class AsyncForwardingRequests(AsyncResource):
                 `metadata`.
             request: The request body and headers to be sent to the destination endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostForwardingRequests,
             (),
             {
@@ -207,7 +206,7 @@ class AsyncForwardingRequests(AsyncResource):
             starting_after: A pagination cursor to fetch the next page of the list. The value
                 must be a ForwardingRequest ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetForwardingRequests,
             (),
             {
@@ -223,7 +222,6 @@ class AsyncForwardingRequests(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -235,7 +233,7 @@ class AsyncForwardingRequests(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetForwardingRequestsId,
             (id,),
             {

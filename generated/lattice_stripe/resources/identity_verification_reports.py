@@ -65,7 +65,7 @@ class IdentityVerificationReports(SyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -84,7 +84,6 @@ class IdentityVerificationReports(SyncResource):
     def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -96,7 +95,7 @@ class IdentityVerificationReports(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {
@@ -147,7 +146,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -166,7 +165,6 @@ class AsyncIdentityVerificationReports(AsyncResource):
     async def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -178,7 +176,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {

@@ -35,7 +35,6 @@ class IdentityVerificationSessions(SyncResource):
     def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -50,7 +49,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -111,7 +110,7 @@ class IdentityVerificationSessions(SyncResource):
             verification_flow: The ID of a verification flow from the Dashboard. See
                 https://docs.stripe.com/identity/verification-flows.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -170,7 +169,7 @@ class IdentityVerificationSessions(SyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -190,7 +189,6 @@ class IdentityVerificationSessions(SyncResource):
     def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -220,7 +218,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -232,7 +230,6 @@ class IdentityVerificationSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -247,7 +244,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -259,7 +256,6 @@ class IdentityVerificationSessions(SyncResource):
     def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -288,7 +284,7 @@ class IdentityVerificationSessions(SyncResource):
             type: The type of [verification
                 check](https://docs.stripe.com/identity/verification-checks) to be performed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {
@@ -308,7 +304,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -323,7 +318,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -384,7 +379,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             verification_flow: The ID of a verification flow from the Dashboard. See
                 https://docs.stripe.com/identity/verification-flows.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -443,7 +438,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -463,7 +458,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -493,7 +487,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -505,7 +499,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -520,7 +513,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -532,7 +525,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -561,7 +553,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             type: The type of [verification
                 check](https://docs.stripe.com/identity/verification-checks) to be performed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {

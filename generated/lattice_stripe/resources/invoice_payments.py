@@ -65,7 +65,7 @@ class InvoicePayments(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the invoice payments to return.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicePayments,
             (),
             {
@@ -84,7 +84,6 @@ class InvoicePayments(SyncResource):
     def retrieve(
         self,
         invoice_payment: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -96,7 +95,7 @@ class InvoicePayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicePaymentsInvoicePayment,
             (invoice_payment,),
             {
@@ -146,7 +145,7 @@ class AsyncInvoicePayments(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the invoice payments to return.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicePayments,
             (),
             {
@@ -165,7 +164,6 @@ class AsyncInvoicePayments(AsyncResource):
     async def retrieve(
         self,
         invoice_payment: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -177,7 +175,7 @@ class AsyncInvoicePayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicePaymentsInvoicePayment,
             (invoice_payment,),
             {

@@ -27,7 +27,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def archive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -42,7 +41,7 @@ class InvoiceRenderingTemplates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceRenderingTemplatesTemplateArchive,
             (template,),
             {
@@ -80,7 +79,7 @@ class InvoiceRenderingTemplates(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status:
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceRenderingTemplates,
             (),
             {
@@ -96,7 +95,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def retrieve(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         version: int | None = None,
@@ -111,7 +109,7 @@ class InvoiceRenderingTemplates(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             version:
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceRenderingTemplatesTemplate,
             (template,),
             {
@@ -124,7 +122,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def unarchive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -136,7 +133,7 @@ class InvoiceRenderingTemplates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceRenderingTemplatesTemplateUnarchive,
             (template,),
             {
@@ -152,7 +149,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def archive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -167,7 +163,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceRenderingTemplatesTemplateArchive,
             (template,),
             {
@@ -205,7 +201,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceRenderingTemplates,
             (),
             {
@@ -221,7 +217,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def retrieve(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         version: int | None = None,
@@ -236,7 +231,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             version:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceRenderingTemplatesTemplate,
             (template,),
             {
@@ -249,7 +244,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def unarchive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +255,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceRenderingTemplatesTemplateUnarchive,
             (template,),
             {

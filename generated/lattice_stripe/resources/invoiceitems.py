@@ -132,7 +132,7 @@ class Invoiceitems(SyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -163,7 +163,6 @@ class Invoiceitems(SyncResource):
     def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -171,7 +170,7 @@ class Invoiceitems(SyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -221,7 +220,7 @@ class Invoiceitems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -241,7 +240,6 @@ class Invoiceitems(SyncResource):
     def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -253,7 +251,7 @@ class Invoiceitems(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -265,7 +263,6 @@ class Invoiceitems(SyncResource):
     def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -337,7 +334,7 @@ class Invoiceitems(SyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -459,7 +456,7 @@ class AsyncInvoiceitems(AsyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -490,7 +487,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -498,7 +494,7 @@ class AsyncInvoiceitems(AsyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -548,7 +544,7 @@ class AsyncInvoiceitems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -568,7 +564,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -580,7 +575,7 @@ class AsyncInvoiceitems(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -592,7 +587,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -664,7 +658,7 @@ class AsyncInvoiceitems(AsyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {

@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import InvoicesGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -64,8 +64,8 @@ if TYPE_CHECKING:
     )
 
 
-class _InvoicesBase(SyncResource):
-    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
+class Invoices(SyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> InvoicesLines:
@@ -74,7 +74,6 @@ class _InvoicesBase(SyncResource):
     def add_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesAddLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -95,7 +94,7 @@ class _InvoicesBase(SyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceAddLines,
             (invoice,),
             {
@@ -109,7 +108,6 @@ class _InvoicesBase(SyncResource):
     def attach_payment(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         payment_intent: str | None = None,
@@ -135,7 +133,7 @@ class _InvoicesBase(SyncResource):
             payment_intent: The ID of the PaymentIntent to attach to the invoice.
             payment_record: The ID of the PaymentRecord to attach to the invoice.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceAttachPayment,
             (invoice,),
             {
@@ -146,6 +144,7 @@ class _InvoicesBase(SyncResource):
             options,
         )
 
+    @guard(InvoicesGuards.create, "invoices.create")
     def create(
         self,
         *,
@@ -284,7 +283,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoices,
             (),
             {
@@ -413,7 +412,7 @@ class _InvoicesBase(SyncResource):
             subscription_details: The subscription creation or modification params to apply as a
                 preview. Cannot be used with `schedule` or `schedule_details` fields.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesCreatePreview,
             (),
             {
@@ -439,7 +438,6 @@ class _InvoicesBase(SyncResource):
     def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -448,7 +446,7 @@ class _InvoicesBase(SyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -458,7 +456,6 @@ class _InvoicesBase(SyncResource):
     def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -477,7 +474,7 @@ class _InvoicesBase(SyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -534,7 +531,7 @@ class _InvoicesBase(SyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoices,
             (),
             {
@@ -556,7 +553,6 @@ class _InvoicesBase(SyncResource):
     def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -569,7 +565,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -581,7 +577,6 @@ class _InvoicesBase(SyncResource):
     def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -623,7 +618,7 @@ class _InvoicesBase(SyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -641,7 +636,6 @@ class _InvoicesBase(SyncResource):
     def remove_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesRemoveLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -662,7 +656,7 @@ class _InvoicesBase(SyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceRemoveLines,
             (invoice,),
             {
@@ -676,7 +670,6 @@ class _InvoicesBase(SyncResource):
     def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -688,7 +681,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -726,7 +719,7 @@ class _InvoicesBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -741,7 +734,6 @@ class _InvoicesBase(SyncResource):
     def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -759,7 +751,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -771,7 +763,6 @@ class _InvoicesBase(SyncResource):
     def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -893,7 +884,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -931,7 +922,6 @@ class _InvoicesBase(SyncResource):
     def update_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesUpdateLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -958,7 +948,7 @@ class _InvoicesBase(SyncResource):
                 items, where any existing metadata on the invoice line is merged with the
                 incoming data.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceUpdateLines,
             (invoice,),
             {
@@ -972,7 +962,6 @@ class _InvoicesBase(SyncResource):
     def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -991,7 +980,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -1001,19 +990,12 @@ class _InvoicesBase(SyncResource):
         )
 
 
-class Invoices(_InvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_InvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class InvoicesLines(SyncResource):
     """Operations on `client.invoices.lines`."""
 
     def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1040,7 +1022,7 @@ class InvoicesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {
@@ -1056,7 +1038,6 @@ class InvoicesLines(SyncResource):
         self,
         invoice: str,
         line_item_id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -1128,7 +1109,7 @@ class InvoicesLines(SyncResource):
                 `default_tax_rates` on the invoice do not apply to this line item. Pass an empty
                 string to remove previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceLinesLineItemId,
             (
                 invoice,
@@ -1153,8 +1134,8 @@ class InvoicesLines(SyncResource):
         )
 
 
-class _AsyncInvoicesBase(AsyncResource):
-    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
+class AsyncInvoices(AsyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> AsyncInvoicesLines:
@@ -1163,7 +1144,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def add_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesAddLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -1184,7 +1164,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceAddLines,
             (invoice,),
             {
@@ -1198,7 +1178,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def attach_payment(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         payment_intent: str | None = None,
@@ -1224,7 +1203,7 @@ class _AsyncInvoicesBase(AsyncResource):
             payment_intent: The ID of the PaymentIntent to attach to the invoice.
             payment_record: The ID of the PaymentRecord to attach to the invoice.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceAttachPayment,
             (invoice,),
             {
@@ -1235,6 +1214,7 @@ class _AsyncInvoicesBase(AsyncResource):
             options,
         )
 
+    @guard(InvoicesGuards.create, "invoices.create")
     async def create(
         self,
         *,
@@ -1373,7 +1353,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoices,
             (),
             {
@@ -1502,7 +1482,7 @@ class _AsyncInvoicesBase(AsyncResource):
             subscription_details: The subscription creation or modification params to apply as a
                 preview. Cannot be used with `schedule` or `schedule_details` fields.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesCreatePreview,
             (),
             {
@@ -1528,7 +1508,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -1537,7 +1516,7 @@ class _AsyncInvoicesBase(AsyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -1547,7 +1526,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1566,7 +1544,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -1623,7 +1601,7 @@ class _AsyncInvoicesBase(AsyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoices,
             (),
             {
@@ -1645,7 +1623,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1658,7 +1635,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -1670,7 +1647,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -1712,7 +1688,7 @@ class _AsyncInvoicesBase(AsyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -1730,7 +1706,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def remove_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesRemoveLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -1751,7 +1726,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceRemoveLines,
             (invoice,),
             {
@@ -1765,7 +1740,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1777,7 +1751,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -1815,7 +1789,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -1830,7 +1804,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1848,7 +1821,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -1860,7 +1833,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -1982,7 +1954,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -2020,7 +1992,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def update_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesUpdateLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -2047,7 +2018,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 items, where any existing metadata on the invoice line is merged with the
                 incoming data.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceUpdateLines,
             (invoice,),
             {
@@ -2061,7 +2032,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2080,7 +2050,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -2090,19 +2060,12 @@ class _AsyncInvoicesBase(AsyncResource):
         )
 
 
-class AsyncInvoices(_AsyncInvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_AsyncInvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class AsyncInvoicesLines(AsyncResource):
     """Operations on `client.invoices.lines`."""
 
     async def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2129,7 +2092,7 @@ class AsyncInvoicesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {
@@ -2145,7 +2108,6 @@ class AsyncInvoicesLines(AsyncResource):
         self,
         invoice: str,
         line_item_id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -2217,7 +2179,7 @@ class AsyncInvoicesLines(AsyncResource):
                 `default_tax_rates` on the invoice do not apply to this line item. Pass an empty
                 string to remove previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceLinesLineItemId,
             (
                 invoice,

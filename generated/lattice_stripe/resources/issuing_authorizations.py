@@ -31,7 +31,6 @@ class IssuingAuthorizations(SyncResource):
     def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -58,7 +57,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -72,7 +71,6 @@ class IssuingAuthorizations(SyncResource):
     def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -93,7 +91,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -140,7 +138,7 @@ class IssuingAuthorizations(SyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -159,7 +157,6 @@ class IssuingAuthorizations(SyncResource):
     def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -171,7 +168,7 @@ class IssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -183,7 +180,6 @@ class IssuingAuthorizations(SyncResource):
     def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -202,7 +198,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -219,7 +215,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -246,7 +241,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -260,7 +255,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -281,7 +275,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -328,7 +322,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -347,7 +341,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -359,7 +352,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -371,7 +364,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -390,7 +382,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {

@@ -91,7 +91,7 @@ class IssuingCardholders(SyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://docs.stripe.com/issuing/other/choose-cardholder) for more details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -150,7 +150,7 @@ class IssuingCardholders(SyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -170,7 +170,6 @@ class IssuingCardholders(SyncResource):
     def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +181,7 @@ class IssuingCardholders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -194,7 +193,6 @@ class IssuingCardholders(SyncResource):
     def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -238,7 +236,7 @@ class IssuingCardholders(SyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -315,7 +313,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://docs.stripe.com/issuing/other/choose-cardholder) for more details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -374,7 +372,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -394,7 +392,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -406,7 +403,7 @@ class AsyncIssuingCardholders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -418,7 +415,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -462,7 +458,7 @@ class AsyncIssuingCardholders(AsyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {

@@ -97,7 +97,7 @@ class IssuingCards(SyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -166,7 +166,7 @@ class IssuingCards(SyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -189,7 +189,6 @@ class IssuingCards(SyncResource):
     def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -201,7 +200,7 @@ class IssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -213,7 +212,6 @@ class IssuingCards(SyncResource):
     def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -249,7 +247,7 @@ class IssuingCards(SyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {
@@ -331,7 +329,7 @@ class AsyncIssuingCards(AsyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -400,7 +398,7 @@ class AsyncIssuingCards(AsyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -423,7 +421,6 @@ class AsyncIssuingCards(AsyncResource):
     async def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -435,7 +432,7 @@ class AsyncIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -447,7 +444,6 @@ class AsyncIssuingCards(AsyncResource):
     async def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -483,7 +479,7 @@ class AsyncIssuingCards(AsyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {

@@ -64,7 +64,7 @@ class IssuingDisputes(SyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -112,7 +112,7 @@ class IssuingDisputes(SyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -130,7 +130,6 @@ class IssuingDisputes(SyncResource):
     def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -142,7 +141,7 @@ class IssuingDisputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -154,7 +153,6 @@ class IssuingDisputes(SyncResource):
     def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -174,7 +172,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -187,7 +185,6 @@ class IssuingDisputes(SyncResource):
     def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -212,7 +209,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {
@@ -261,7 +258,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -309,7 +306,7 @@ class AsyncIssuingDisputes(AsyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -327,7 +324,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -339,7 +335,7 @@ class AsyncIssuingDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -351,7 +347,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -371,7 +366,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -384,7 +379,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -409,7 +403,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {

@@ -70,7 +70,7 @@ class IssuingPersonalizationDesigns(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingPersonalizationDesigns,
             (),
             {
@@ -120,7 +120,7 @@ class IssuingPersonalizationDesigns(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return personalization designs with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPersonalizationDesigns,
             (),
             {
@@ -138,7 +138,6 @@ class IssuingPersonalizationDesigns(SyncResource):
     def retrieve(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +149,7 @@ class IssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -162,7 +161,6 @@ class IssuingPersonalizationDesigns(SyncResource):
     def update(
         self,
         personalization_design: str,
-        /,
         *,
         card_logo: str | Literal[""] | None = None,
         carrier_text: IssuingPersonalizationDesignsUpdateParamsCarrierText | Literal[""] | None = None,
@@ -200,7 +198,7 @@ class IssuingPersonalizationDesigns(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -260,7 +258,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingPersonalizationDesigns,
             (),
             {
@@ -310,7 +308,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return personalization designs with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPersonalizationDesigns,
             (),
             {
@@ -328,7 +326,6 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
     async def retrieve(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -340,7 +337,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -352,7 +349,6 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
     async def update(
         self,
         personalization_design: str,
-        /,
         *,
         card_logo: str | Literal[""] | None = None,
         carrier_text: IssuingPersonalizationDesignsUpdateParamsCarrierText | Literal[""] | None = None,
@@ -390,7 +386,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {

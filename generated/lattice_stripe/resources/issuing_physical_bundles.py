@@ -55,7 +55,7 @@ class IssuingPhysicalBundles(SyncResource):
             status: Only return physical bundles with the given status.
             type: Only return physical bundles with the given type.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPhysicalBundles,
             (),
             {
@@ -72,7 +72,6 @@ class IssuingPhysicalBundles(SyncResource):
     def retrieve(
         self,
         physical_bundle: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -84,7 +83,7 @@ class IssuingPhysicalBundles(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPhysicalBundlesPhysicalBundle,
             (physical_bundle,),
             {
@@ -128,7 +127,7 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
             status: Only return physical bundles with the given status.
             type: Only return physical bundles with the given type.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPhysicalBundles,
             (),
             {
@@ -145,7 +144,6 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
     async def retrieve(
         self,
         physical_bundle: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -157,7 +155,7 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPhysicalBundlesPhysicalBundle,
             (physical_bundle,),
             {

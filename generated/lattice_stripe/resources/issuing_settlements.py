@@ -27,7 +27,6 @@ class IssuingSettlements(SyncResource):
     def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -39,7 +38,7 @@ class IssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -51,7 +50,6 @@ class IssuingSettlements(SyncResource):
     def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -70,7 +68,7 @@ class IssuingSettlements(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -87,7 +85,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -99,7 +96,7 @@ class AsyncIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -111,7 +108,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -130,7 +126,7 @@ class AsyncIssuingSettlements(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {

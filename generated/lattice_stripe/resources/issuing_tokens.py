@@ -60,7 +60,7 @@ class IssuingTokens(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Select Issuing tokens with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTokens,
             (),
             {
@@ -78,7 +78,6 @@ class IssuingTokens(SyncResource):
     def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -90,7 +89,7 @@ class IssuingTokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTokensToken,
             (token,),
             {
@@ -102,7 +101,6 @@ class IssuingTokens(SyncResource):
     def update(
         self,
         token: str,
-        /,
         *,
         status: Literal["active", "deleted", "suspended"],
         expand: SequenceNotStr[str] | None = None,
@@ -116,7 +114,7 @@ class IssuingTokens(SyncResource):
             status: Specifies which status the token should be updated to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingTokensToken,
             (token,),
             {
@@ -163,7 +161,7 @@ class AsyncIssuingTokens(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Select Issuing tokens with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTokens,
             (),
             {
@@ -181,7 +179,6 @@ class AsyncIssuingTokens(AsyncResource):
     async def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -193,7 +190,7 @@ class AsyncIssuingTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTokensToken,
             (token,),
             {
@@ -205,7 +202,6 @@ class AsyncIssuingTokens(AsyncResource):
     async def update(
         self,
         token: str,
-        /,
         *,
         status: Literal["active", "deleted", "suspended"],
         expand: SequenceNotStr[str] | None = None,
@@ -219,7 +215,7 @@ class AsyncIssuingTokens(AsyncResource):
             status: Specifies which status the token should be updated to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingTokensToken,
             (token,),
             {

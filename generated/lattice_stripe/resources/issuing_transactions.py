@@ -63,7 +63,7 @@ class IssuingTransactions(SyncResource):
             type: Only return transactions that have the given type. One of `capture` or
                 `refund`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTransactions,
             (),
             {
@@ -82,7 +82,6 @@ class IssuingTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -94,7 +93,7 @@ class IssuingTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -106,7 +105,6 @@ class IssuingTransactions(SyncResource):
     def update(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -125,7 +123,7 @@ class IssuingTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -175,7 +173,7 @@ class AsyncIssuingTransactions(AsyncResource):
             type: Only return transactions that have the given type. One of `capture` or
                 `refund`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTransactions,
             (),
             {
@@ -194,7 +192,6 @@ class AsyncIssuingTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -206,7 +203,7 @@ class AsyncIssuingTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -218,7 +215,6 @@ class AsyncIssuingTransactions(AsyncResource):
     async def update(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -237,7 +233,7 @@ class AsyncIssuingTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingTransactionsTransaction,
             (transaction,),
             {

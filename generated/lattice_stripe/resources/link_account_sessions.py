@@ -56,7 +56,7 @@ class LinkAccountSessions(SyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkAccountSessions,
             (),
             {
@@ -73,7 +73,6 @@ class LinkAccountSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class LinkAccountSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkAccountSessionsSession,
             (session,),
             {
@@ -126,7 +125,7 @@ class AsyncLinkAccountSessions(AsyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkAccountSessions,
             (),
             {
@@ -143,7 +142,6 @@ class AsyncLinkAccountSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -155,7 +153,7 @@ class AsyncLinkAccountSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkAccountSessionsSession,
             (session,),
             {

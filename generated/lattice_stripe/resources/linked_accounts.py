@@ -35,7 +35,6 @@ class LinkedAccounts(SyncResource):
     def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -48,7 +47,7 @@ class LinkedAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkedAccountsAccountDisconnect,
             (account,),
             {
@@ -90,7 +89,7 @@ class LinkedAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccounts,
             (),
             {
@@ -107,7 +106,6 @@ class LinkedAccounts(SyncResource):
     def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -121,7 +119,7 @@ class LinkedAccounts(SyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkedAccountsAccountRefresh,
             (account,),
             {
@@ -134,7 +132,6 @@ class LinkedAccounts(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -146,7 +143,7 @@ class LinkedAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccountsAccount,
             (account,),
             {
@@ -162,7 +159,6 @@ class LinkedAccountsOwners(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -189,7 +185,7 @@ class LinkedAccountsOwners(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccountsAccountOwners,
             (account,),
             {
@@ -213,7 +209,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -226,7 +221,7 @@ class AsyncLinkedAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkedAccountsAccountDisconnect,
             (account,),
             {
@@ -268,7 +263,7 @@ class AsyncLinkedAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccounts,
             (),
             {
@@ -285,7 +280,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -299,7 +293,7 @@ class AsyncLinkedAccounts(AsyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkedAccountsAccountRefresh,
             (account,),
             {
@@ -312,7 +306,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -324,7 +317,7 @@ class AsyncLinkedAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccountsAccount,
             (account,),
             {
@@ -340,7 +333,6 @@ class AsyncLinkedAccountsOwners(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -367,7 +359,7 @@ class AsyncLinkedAccountsOwners(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccountsAccountOwners,
             (account,),
             {

@@ -47,7 +47,7 @@ class PaymentAttemptRecords(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentAttemptRecords,
             (),
             {
@@ -62,7 +62,6 @@ class PaymentAttemptRecords(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -74,7 +73,7 @@ class PaymentAttemptRecords(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentAttemptRecordsId,
             (id,),
             {
@@ -110,7 +109,7 @@ class AsyncPaymentAttemptRecords(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentAttemptRecords,
             (),
             {
@@ -125,7 +124,6 @@ class AsyncPaymentAttemptRecords(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -137,7 +135,7 @@ class AsyncPaymentAttemptRecords(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentAttemptRecordsId,
             (id,),
             {

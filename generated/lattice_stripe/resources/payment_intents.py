@@ -70,7 +70,6 @@ class PaymentIntents(SyncResource):
     def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -96,7 +95,7 @@ class PaymentIntents(SyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -110,7 +109,6 @@ class PaymentIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -136,7 +134,7 @@ class PaymentIntents(SyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -149,7 +147,6 @@ class PaymentIntents(SyncResource):
     def capture(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsCaptureParamsAmountDetails | None = None,
         amount_to_capture: int | None = None,
@@ -216,7 +213,7 @@ class PaymentIntents(SyncResource):
                 after the payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -238,7 +235,6 @@ class PaymentIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsConfirmParamsAmountDetails | Literal[""] | None = None,
         amount_to_confirm: int | None = None,
@@ -431,7 +427,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -738,7 +734,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -786,7 +782,6 @@ class PaymentIntents(SyncResource):
     def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         amount_details: PaymentIntentsIncrementAuthorizationParamsAmountDetails | None = None,
@@ -850,7 +845,7 @@ class PaymentIntents(SyncResource):
                 payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -904,7 +899,7 @@ class PaymentIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -922,7 +917,6 @@ class PaymentIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -943,7 +937,7 @@ class PaymentIntents(SyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -982,7 +976,7 @@ class PaymentIntents(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -997,7 +991,6 @@ class PaymentIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         amount_details: PaymentIntentsUpdateParamsAmountDetails | Literal[""] | None = None,
@@ -1214,7 +1207,7 @@ class PaymentIntents(SyncResource):
                 the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -1250,7 +1243,6 @@ class PaymentIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -1270,7 +1262,7 @@ class PaymentIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -1289,7 +1281,6 @@ class PaymentIntentsAmountDetailsLineItems(SyncResource):
     def list(
         self,
         intent: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1314,7 +1305,7 @@ class PaymentIntentsAmountDetailsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsIntentAmountDetailsLineItems,
             (intent,),
             {
@@ -1337,7 +1328,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -1363,7 +1353,7 @@ class AsyncPaymentIntents(AsyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -1377,7 +1367,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -1403,7 +1392,7 @@ class AsyncPaymentIntents(AsyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -1416,7 +1405,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def capture(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsCaptureParamsAmountDetails | None = None,
         amount_to_capture: int | None = None,
@@ -1483,7 +1471,7 @@ class AsyncPaymentIntents(AsyncResource):
                 after the payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -1505,7 +1493,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsConfirmParamsAmountDetails | Literal[""] | None = None,
         amount_to_confirm: int | None = None,
@@ -1698,7 +1685,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -2005,7 +1992,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -2053,7 +2040,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         amount_details: PaymentIntentsIncrementAuthorizationParamsAmountDetails | None = None,
@@ -2117,7 +2103,7 @@ class AsyncPaymentIntents(AsyncResource):
                 payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -2171,7 +2157,7 @@ class AsyncPaymentIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -2189,7 +2175,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2210,7 +2195,7 @@ class AsyncPaymentIntents(AsyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -2249,7 +2234,7 @@ class AsyncPaymentIntents(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -2264,7 +2249,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         amount_details: PaymentIntentsUpdateParamsAmountDetails | Literal[""] | None = None,
@@ -2481,7 +2465,7 @@ class AsyncPaymentIntents(AsyncResource):
                 the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -2517,7 +2501,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -2537,7 +2520,7 @@ class AsyncPaymentIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -2556,7 +2539,6 @@ class AsyncPaymentIntentsAmountDetailsLineItems(AsyncResource):
     async def list(
         self,
         intent: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2581,7 +2563,7 @@ class AsyncPaymentIntentsAmountDetailsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsIntentAmountDetailsLineItems,
             (intent,),
             {

@@ -242,7 +242,7 @@ class PaymentLinks(SyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -311,7 +311,7 @@ class PaymentLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -327,7 +327,6 @@ class PaymentLinks(SyncResource):
     def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -339,7 +338,7 @@ class PaymentLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -351,7 +350,6 @@ class PaymentLinks(SyncResource):
     def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -499,7 +497,7 @@ class PaymentLinks(SyncResource):
                 `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -539,7 +537,6 @@ class PaymentLinksLineItems(SyncResource):
     def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -566,7 +563,7 @@ class PaymentLinksLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {
@@ -762,7 +759,7 @@ class AsyncPaymentLinks(AsyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -831,7 +828,7 @@ class AsyncPaymentLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -847,7 +844,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -859,7 +855,7 @@ class AsyncPaymentLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -871,7 +867,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -1019,7 +1014,7 @@ class AsyncPaymentLinks(AsyncResource):
                 `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -1059,7 +1054,6 @@ class AsyncPaymentLinksLineItems(AsyncResource):
     async def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1086,7 +1080,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {

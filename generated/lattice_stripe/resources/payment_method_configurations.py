@@ -480,7 +480,7 @@ class PaymentMethodConfigurations(SyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodConfigurations,
             (),
             {
@@ -581,7 +581,7 @@ class PaymentMethodConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodConfigurations,
             (),
             {
@@ -598,7 +598,6 @@ class PaymentMethodConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -610,7 +609,7 @@ class PaymentMethodConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -622,7 +621,6 @@ class PaymentMethodConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         acss_debit: PaymentMethodConfigurationsUpdateParamsAcssDebit | None = None,
         active: bool | None = None,
@@ -954,7 +952,7 @@ class PaymentMethodConfigurations(SyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -1363,7 +1361,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodConfigurations,
             (),
             {
@@ -1464,7 +1462,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodConfigurations,
             (),
             {
@@ -1481,7 +1479,6 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1493,7 +1490,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -1505,7 +1502,6 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         acss_debit: PaymentMethodConfigurationsUpdateParamsAcssDebit | None = None,
         active: bool | None = None,
@@ -1837,7 +1833,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {

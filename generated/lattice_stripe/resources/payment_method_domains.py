@@ -43,7 +43,7 @@ class PaymentMethodDomains(SyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomains,
             (),
             {
@@ -85,7 +85,7 @@ class PaymentMethodDomains(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodDomains,
             (),
             {
@@ -102,7 +102,6 @@ class PaymentMethodDomains(SyncResource):
     def retrieve(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -114,7 +113,7 @@ class PaymentMethodDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -126,7 +125,6 @@ class PaymentMethodDomains(SyncResource):
     def update(
         self,
         payment_method_domain: str,
-        /,
         *,
         enabled: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -142,7 +140,7 @@ class PaymentMethodDomains(SyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -155,7 +153,6 @@ class PaymentMethodDomains(SyncResource):
     def validate(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -176,7 +173,7 @@ class PaymentMethodDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomainValidate,
             (payment_method_domain,),
             {
@@ -208,7 +205,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomains,
             (),
             {
@@ -250,7 +247,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodDomains,
             (),
             {
@@ -267,7 +264,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def retrieve(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -279,7 +275,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -291,7 +287,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def update(
         self,
         payment_method_domain: str,
-        /,
         *,
         enabled: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -307,7 +302,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -320,7 +315,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def validate(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -341,7 +335,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomainValidate,
             (payment_method_domain,),
             {

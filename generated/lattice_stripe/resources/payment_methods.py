@@ -55,7 +55,6 @@ class PaymentMethods(SyncResource):
     def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str | None = None,
         customer_account: str | None = None,
@@ -83,7 +82,7 @@ class PaymentMethods(SyncResource):
                 the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -368,7 +367,7 @@ class PaymentMethods(SyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -443,7 +442,6 @@ class PaymentMethods(SyncResource):
     def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -456,7 +454,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -562,7 +560,7 @@ class PaymentMethods(SyncResource):
                 of payment method in the response, specify that type value in the request to
                 reduce your payload.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -581,7 +579,6 @@ class PaymentMethods(SyncResource):
     def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -594,7 +591,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -606,7 +603,6 @@ class PaymentMethods(SyncResource):
     def update(
         self,
         payment_method: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
@@ -641,7 +637,7 @@ class PaymentMethods(SyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -663,7 +659,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str | None = None,
         customer_account: str | None = None,
@@ -691,7 +686,7 @@ class AsyncPaymentMethods(AsyncResource):
                 the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -976,7 +971,7 @@ class AsyncPaymentMethods(AsyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -1051,7 +1046,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1064,7 +1058,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -1170,7 +1164,7 @@ class AsyncPaymentMethods(AsyncResource):
                 of payment method in the response, specify that type value in the request to
                 reduce your payload.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -1189,7 +1183,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1202,7 +1195,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -1214,7 +1207,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def update(
         self,
         payment_method: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
@@ -1249,7 +1241,7 @@ class AsyncPaymentMethods(AsyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {

@@ -90,7 +90,7 @@ class PaymentRecords(SyncResource):
             processor_details: Processor information for this payment.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsReportPayment,
             (),
             {
@@ -114,7 +114,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt(
         self,
         id: str,
-        /,
         *,
         initiated_at: int,
         description: str | None = None,
@@ -150,7 +149,7 @@ class PaymentRecords(SyncResource):
                 payment.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttempt,
             (id,),
             {
@@ -170,7 +169,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_canceled(
         self,
         id: str,
-        /,
         *,
         canceled_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -192,7 +190,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptCanceled,
             (id,),
             {
@@ -206,7 +204,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_failed(
         self,
         id: str,
-        /,
         *,
         failed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -228,7 +225,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptFailed,
             (id,),
             {
@@ -242,7 +239,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_guaranteed(
         self,
         id: str,
-        /,
         *,
         guaranteed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -264,7 +260,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptGuaranteed,
             (id,),
             {
@@ -278,7 +274,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_informational(
         self,
         id: str,
-        /,
         *,
         customer_details: PaymentRecordsReportPaymentAttemptInformationalParamsCustomerDetails | None = None,
         description: str | Literal[""] | None = None,
@@ -305,7 +300,7 @@ class PaymentRecords(SyncResource):
                 `metadata`.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptInformational,
             (id,),
             {
@@ -321,7 +316,6 @@ class PaymentRecords(SyncResource):
     def report_refund(
         self,
         id: str,
-        /,
         *,
         outcome: Literal["refunded"],
         processor_details: PaymentRecordsReportRefundParamsProcessorDetails,
@@ -354,7 +348,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportRefund,
             (id,),
             {
@@ -372,7 +366,6 @@ class PaymentRecords(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -384,7 +377,7 @@ class PaymentRecords(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentRecordsId,
             (id,),
             {
@@ -444,7 +437,7 @@ class AsyncPaymentRecords(AsyncResource):
             processor_details: Processor information for this payment.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsReportPayment,
             (),
             {
@@ -468,7 +461,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt(
         self,
         id: str,
-        /,
         *,
         initiated_at: int,
         description: str | None = None,
@@ -504,7 +496,7 @@ class AsyncPaymentRecords(AsyncResource):
                 payment.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttempt,
             (id,),
             {
@@ -524,7 +516,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_canceled(
         self,
         id: str,
-        /,
         *,
         canceled_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -546,7 +537,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptCanceled,
             (id,),
             {
@@ -560,7 +551,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_failed(
         self,
         id: str,
-        /,
         *,
         failed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -582,7 +572,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptFailed,
             (id,),
             {
@@ -596,7 +586,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_guaranteed(
         self,
         id: str,
-        /,
         *,
         guaranteed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -618,7 +607,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptGuaranteed,
             (id,),
             {
@@ -632,7 +621,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_informational(
         self,
         id: str,
-        /,
         *,
         customer_details: PaymentRecordsReportPaymentAttemptInformationalParamsCustomerDetails | None = None,
         description: str | Literal[""] | None = None,
@@ -659,7 +647,7 @@ class AsyncPaymentRecords(AsyncResource):
                 `metadata`.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptInformational,
             (id,),
             {
@@ -675,7 +663,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_refund(
         self,
         id: str,
-        /,
         *,
         outcome: Literal["refunded"],
         processor_details: PaymentRecordsReportRefundParamsProcessorDetails,
@@ -708,7 +695,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportRefund,
             (id,),
             {
@@ -726,7 +713,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -738,7 +724,7 @@ class AsyncPaymentRecords(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentRecordsId,
             (id,),
             {

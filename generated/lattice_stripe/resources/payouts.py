@@ -32,7 +32,6 @@ class Payouts(SyncResource):
     def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -45,7 +44,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -113,7 +112,7 @@ class Payouts(SyncResource):
                 to 10 characters. Stripe truncates descriptors longer than 10 characters for US
                 ACH payouts.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayouts,
             (),
             {
@@ -170,7 +169,7 @@ class Payouts(SyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayouts,
             (),
             {
@@ -189,7 +188,6 @@ class Payouts(SyncResource):
     def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -203,7 +201,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -215,7 +213,6 @@ class Payouts(SyncResource):
     def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -239,7 +236,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -252,7 +249,6 @@ class Payouts(SyncResource):
     def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -272,7 +268,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {
@@ -289,7 +285,6 @@ class AsyncPayouts(AsyncResource):
     async def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -302,7 +297,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -370,7 +365,7 @@ class AsyncPayouts(AsyncResource):
                 to 10 characters. Stripe truncates descriptors longer than 10 characters for US
                 ACH payouts.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayouts,
             (),
             {
@@ -427,7 +422,7 @@ class AsyncPayouts(AsyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayouts,
             (),
             {
@@ -446,7 +441,6 @@ class AsyncPayouts(AsyncResource):
     async def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -460,7 +454,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -472,7 +466,6 @@ class AsyncPayouts(AsyncResource):
     async def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -496,7 +489,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -509,7 +502,6 @@ class AsyncPayouts(AsyncResource):
     async def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -529,7 +521,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {

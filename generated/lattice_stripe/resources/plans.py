@@ -110,7 +110,7 @@ class Plans(SyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlans,
             (),
             {
@@ -139,7 +139,6 @@ class Plans(SyncResource):
     def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -147,7 +146,7 @@ class Plans(SyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -189,7 +188,7 @@ class Plans(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlans,
             (),
             {
@@ -207,7 +206,6 @@ class Plans(SyncResource):
     def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -219,7 +217,7 @@ class Plans(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -231,7 +229,6 @@ class Plans(SyncResource):
     def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -262,7 +259,7 @@ class Plans(SyncResource):
                 plan using
                 [`trial_from_plan=true`](https://docs.stripe.com/api#create_subscription-trial_from_plan).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlansPlan,
             (plan,),
             {
@@ -358,7 +355,7 @@ class AsyncPlans(AsyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlans,
             (),
             {
@@ -387,7 +384,6 @@ class AsyncPlans(AsyncResource):
     async def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -395,7 +391,7 @@ class AsyncPlans(AsyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -437,7 +433,7 @@ class AsyncPlans(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlans,
             (),
             {
@@ -455,7 +451,6 @@ class AsyncPlans(AsyncResource):
     async def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -467,7 +462,7 @@ class AsyncPlans(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -479,7 +474,6 @@ class AsyncPlans(AsyncResource):
     async def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -510,7 +504,7 @@ class AsyncPlans(AsyncResource):
                 plan using
                 [`trial_from_plan=true`](https://docs.stripe.com/api#create_subscription-trial_from_plan).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlansPlan,
             (plan,),
             {

@@ -121,7 +121,7 @@ class Prices(SyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPrices,
             (),
             {
@@ -193,7 +193,7 @@ class Prices(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPrices,
             (),
             {
@@ -215,7 +215,6 @@ class Prices(SyncResource):
     def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -227,7 +226,7 @@ class Prices(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -265,7 +264,7 @@ class Prices(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -280,7 +279,6 @@ class Prices(SyncResource):
     def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -321,7 +319,7 @@ class Prices(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPricesPrice,
             (price,),
             {
@@ -426,7 +424,7 @@ class AsyncPrices(AsyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPrices,
             (),
             {
@@ -498,7 +496,7 @@ class AsyncPrices(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPrices,
             (),
             {
@@ -520,7 +518,6 @@ class AsyncPrices(AsyncResource):
     async def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -532,7 +529,7 @@ class AsyncPrices(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -570,7 +567,7 @@ class AsyncPrices(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -585,7 +582,6 @@ class AsyncPrices(AsyncResource):
     async def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -626,7 +622,7 @@ class AsyncPrices(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPricesPrice,
             (price,),
             {

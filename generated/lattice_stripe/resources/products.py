@@ -100,7 +100,7 @@ class Products(SyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProducts,
             (),
             {
@@ -126,7 +126,6 @@ class Products(SyncResource):
     def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -135,7 +134,7 @@ class Products(SyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -183,7 +182,7 @@ class Products(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProducts,
             (),
             {
@@ -203,7 +202,6 @@ class Products(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -217,7 +215,7 @@ class Products(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -255,7 +253,7 @@ class Products(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -270,7 +268,6 @@ class Products(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -328,7 +325,7 @@ class Products(SyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProductsId,
             (id,),
             {
@@ -357,7 +354,6 @@ class ProductsFeatures(SyncResource):
     def create(
         self,
         product: str,
-        /,
         *,
         entitlement_feature: str,
         expand: SequenceNotStr[str] | None = None,
@@ -373,7 +369,7 @@ class ProductsFeatures(SyncResource):
                 this product.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProductsProductFeatures,
             (product,),
             {
@@ -387,14 +383,13 @@ class ProductsFeatures(SyncResource):
         self,
         product: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProductFeature:
         """Deletes the feature attachment to a product
 
         ``DELETE /v1/products/{product}/features/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteProductsProductFeaturesId,
             (
                 product,
@@ -407,7 +402,6 @@ class ProductsFeatures(SyncResource):
     def list(
         self,
         product: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -432,7 +426,7 @@ class ProductsFeatures(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsProductFeatures,
             (product,),
             {
@@ -448,7 +442,6 @@ class ProductsFeatures(SyncResource):
         self,
         product: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -460,7 +453,7 @@ class ProductsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsProductFeaturesId,
             (
                 product,
@@ -540,7 +533,7 @@ class AsyncProducts(AsyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProducts,
             (),
             {
@@ -566,7 +559,6 @@ class AsyncProducts(AsyncResource):
     async def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -575,7 +567,7 @@ class AsyncProducts(AsyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -623,7 +615,7 @@ class AsyncProducts(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProducts,
             (),
             {
@@ -643,7 +635,6 @@ class AsyncProducts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -657,7 +648,7 @@ class AsyncProducts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -695,7 +686,7 @@ class AsyncProducts(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -710,7 +701,6 @@ class AsyncProducts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -768,7 +758,7 @@ class AsyncProducts(AsyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProductsId,
             (id,),
             {
@@ -797,7 +787,6 @@ class AsyncProductsFeatures(AsyncResource):
     async def create(
         self,
         product: str,
-        /,
         *,
         entitlement_feature: str,
         expand: SequenceNotStr[str] | None = None,
@@ -813,7 +802,7 @@ class AsyncProductsFeatures(AsyncResource):
                 this product.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProductsProductFeatures,
             (product,),
             {
@@ -827,14 +816,13 @@ class AsyncProductsFeatures(AsyncResource):
         self,
         product: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProductFeature:
         """Deletes the feature attachment to a product
 
         ``DELETE /v1/products/{product}/features/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteProductsProductFeaturesId,
             (
                 product,
@@ -847,7 +835,6 @@ class AsyncProductsFeatures(AsyncResource):
     async def list(
         self,
         product: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -872,7 +859,7 @@ class AsyncProductsFeatures(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsProductFeatures,
             (product,),
             {
@@ -888,7 +875,6 @@ class AsyncProductsFeatures(AsyncResource):
         self,
         product: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -900,7 +886,7 @@ class AsyncProductsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsProductFeaturesId,
             (
                 product,

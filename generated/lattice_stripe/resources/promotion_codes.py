@@ -76,7 +76,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -135,7 +135,7 @@ class PromotionCodes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -156,7 +156,6 @@ class PromotionCodes(SyncResource):
     def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -169,7 +168,7 @@ class PromotionCodes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -181,7 +180,6 @@ class PromotionCodes(SyncResource):
     def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -206,7 +204,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -267,7 +265,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -326,7 +324,7 @@ class AsyncPromotionCodes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -347,7 +345,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -360,7 +357,7 @@ class AsyncPromotionCodes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -372,7 +369,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -397,7 +393,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {

@@ -52,7 +52,6 @@ class Quotes(SyncResource):
     def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -64,7 +63,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -76,7 +75,6 @@ class Quotes(SyncResource):
     def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +86,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -188,7 +186,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotes,
             (),
             {
@@ -220,7 +218,6 @@ class Quotes(SyncResource):
     def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -235,7 +232,7 @@ class Quotes(SyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -282,7 +279,7 @@ class Quotes(SyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotes,
             (),
             {
@@ -301,7 +298,6 @@ class Quotes(SyncResource):
     def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -314,7 +310,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -326,7 +322,6 @@ class Quotes(SyncResource):
     def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -338,7 +333,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -350,7 +345,6 @@ class Quotes(SyncResource):
     def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -425,7 +419,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -459,7 +453,6 @@ class QuotesComputedUpfrontLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -486,7 +479,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -505,7 +498,6 @@ class QuotesLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -532,7 +524,7 @@ class QuotesLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {
@@ -559,7 +551,6 @@ class AsyncQuotes(AsyncResource):
     async def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -571,7 +562,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -583,7 +574,6 @@ class AsyncQuotes(AsyncResource):
     async def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -595,7 +585,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -695,7 +685,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotes,
             (),
             {
@@ -727,7 +717,6 @@ class AsyncQuotes(AsyncResource):
     async def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -742,7 +731,7 @@ class AsyncQuotes(AsyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -789,7 +778,7 @@ class AsyncQuotes(AsyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotes,
             (),
             {
@@ -808,7 +797,6 @@ class AsyncQuotes(AsyncResource):
     async def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -821,7 +809,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -833,7 +821,6 @@ class AsyncQuotes(AsyncResource):
     async def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -845,7 +832,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -857,7 +844,6 @@ class AsyncQuotes(AsyncResource):
     async def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -932,7 +918,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -966,7 +952,6 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -993,7 +978,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -1012,7 +997,6 @@ class AsyncQuotesLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1039,7 +1023,7 @@ class AsyncQuotesLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {

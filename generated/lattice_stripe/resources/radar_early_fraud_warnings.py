@@ -61,7 +61,7 @@ class RadarEarlyFraudWarnings(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -79,7 +79,6 @@ class RadarEarlyFraudWarnings(SyncResource):
     def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -93,7 +92,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {
@@ -140,7 +139,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -158,7 +157,6 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
     async def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -172,7 +170,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {

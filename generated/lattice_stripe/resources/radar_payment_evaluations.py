@@ -58,7 +58,7 @@ class RadarPaymentEvaluations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarPaymentEvaluations,
             (),
             {
@@ -103,7 +103,7 @@ class AsyncRadarPaymentEvaluations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarPaymentEvaluations,
             (),
             {

@@ -47,7 +47,7 @@ class RadarValueListItems(SyncResource):
                 to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueListItems,
             (),
             {
@@ -61,14 +61,13 @@ class RadarValueListItems(SyncResource):
     def delete(
         self,
         item: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueListItem:
         """Deletes a ValueListItem object, removing it from its parent value list.
 
         ``DELETE /v1/radar/value_list_items/{item}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteRadarValueListItemsItem,
             (item,),
             {},
@@ -109,7 +108,7 @@ class RadarValueListItems(SyncResource):
             value: Return items belonging to the parent list whose value matches the specified
                 value (using an "is like" match).
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListItems,
             (),
             {
@@ -127,7 +126,6 @@ class RadarValueListItems(SyncResource):
     def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +137,7 @@ class RadarValueListItems(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListItemsItem,
             (item,),
             {
@@ -171,7 +169,7 @@ class AsyncRadarValueListItems(AsyncResource):
                 to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueListItems,
             (),
             {
@@ -185,14 +183,13 @@ class AsyncRadarValueListItems(AsyncResource):
     async def delete(
         self,
         item: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueListItem:
         """Deletes a ValueListItem object, removing it from its parent value list.
 
         ``DELETE /v1/radar/value_list_items/{item}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteRadarValueListItemsItem,
             (item,),
             {},
@@ -233,7 +230,7 @@ class AsyncRadarValueListItems(AsyncResource):
             value: Return items belonging to the parent list whose value matches the specified
                 value (using an "is like" match).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListItems,
             (),
             {
@@ -251,7 +248,6 @@ class AsyncRadarValueListItems(AsyncResource):
     async def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -263,7 +259,7 @@ class AsyncRadarValueListItems(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListItemsItem,
             (item,),
             {

@@ -71,7 +71,7 @@ class RadarValueLists(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -87,7 +87,6 @@ class RadarValueLists(SyncResource):
     def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -95,7 +94,7 @@ class RadarValueLists(SyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -136,7 +135,7 @@ class RadarValueLists(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -154,7 +153,6 @@ class RadarValueLists(SyncResource):
     def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -166,7 +164,7 @@ class RadarValueLists(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -178,7 +176,6 @@ class RadarValueLists(SyncResource):
     def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -201,7 +198,7 @@ class RadarValueLists(SyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {
@@ -260,7 +257,7 @@ class AsyncRadarValueLists(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -276,7 +273,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -284,7 +280,7 @@ class AsyncRadarValueLists(AsyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -325,7 +321,7 @@ class AsyncRadarValueLists(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -343,7 +339,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -355,7 +350,7 @@ class AsyncRadarValueLists(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -367,7 +362,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -390,7 +384,7 @@ class AsyncRadarValueLists(AsyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {

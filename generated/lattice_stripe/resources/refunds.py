@@ -31,7 +31,6 @@ class Refunds(SyncResource):
     def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -46,7 +45,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -122,7 +121,7 @@ class Refunds(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefunds,
             (),
             {
@@ -176,7 +175,7 @@ class Refunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefunds,
             (),
             {
@@ -194,7 +193,6 @@ class Refunds(SyncResource):
     def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -206,7 +204,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -218,7 +216,6 @@ class Refunds(SyncResource):
     def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -239,7 +236,7 @@ class Refunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefund,
             (refund,),
             {
@@ -256,7 +253,6 @@ class AsyncRefunds(AsyncResource):
     async def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -271,7 +267,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -347,7 +343,7 @@ class AsyncRefunds(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefunds,
             (),
             {
@@ -401,7 +397,7 @@ class AsyncRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefunds,
             (),
             {
@@ -419,7 +415,6 @@ class AsyncRefunds(AsyncResource):
     async def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -431,7 +426,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -443,7 +438,6 @@ class AsyncRefunds(AsyncResource):
     async def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -464,7 +458,7 @@ class AsyncRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefund,
             (refund,),
             {

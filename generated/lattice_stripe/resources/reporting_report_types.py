@@ -37,7 +37,7 @@ class ReportingReportTypes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportTypes,
             (),
             {
@@ -49,7 +49,6 @@ class ReportingReportTypes(SyncResource):
     def retrieve(
         self,
         report_type: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -62,7 +61,7 @@ class ReportingReportTypes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportTypesReportType,
             (report_type,),
             {
@@ -88,7 +87,7 @@ class AsyncReportingReportTypes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportTypes,
             (),
             {
@@ -100,7 +99,6 @@ class AsyncReportingReportTypes(AsyncResource):
     async def retrieve(
         self,
         report_type: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -113,7 +111,7 @@ class AsyncReportingReportTypes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportTypesReportType,
             (report_type,),
             {

@@ -30,7 +30,6 @@ class Reviews(SyncResource):
     def approve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -42,7 +41,7 @@ class Reviews(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostReviewsReviewApprove,
             (review,),
             {
@@ -81,7 +80,7 @@ class Reviews(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReviews,
             (),
             {
@@ -97,7 +96,6 @@ class Reviews(SyncResource):
     def retrieve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -109,7 +107,7 @@ class Reviews(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReviewsReview,
             (review,),
             {
@@ -125,7 +123,6 @@ class AsyncReviews(AsyncResource):
     async def approve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -137,7 +134,7 @@ class AsyncReviews(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostReviewsReviewApprove,
             (review,),
             {
@@ -176,7 +173,7 @@ class AsyncReviews(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReviews,
             (),
             {
@@ -192,7 +189,6 @@ class AsyncReviews(AsyncResource):
     async def retrieve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -204,7 +200,7 @@ class AsyncReviews(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReviewsReview,
             (review,),
             {

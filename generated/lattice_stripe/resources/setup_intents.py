@@ -42,7 +42,6 @@ class SetupIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -62,7 +61,7 @@ class SetupIntents(SyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -75,7 +74,6 @@ class SetupIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         confirmation_token: str | None = None,
@@ -127,7 +125,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -311,7 +309,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -386,7 +384,7 @@ class SetupIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -406,7 +404,6 @@ class SetupIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -427,7 +424,7 @@ class SetupIntents(SyncResource):
                 use a publishable key to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -440,7 +437,6 @@ class SetupIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -568,7 +564,7 @@ class SetupIntents(SyncResource):
                 valid payment method types can be found
                 [here](https://docs.stripe.com/api/payment_methods/object#payment_method_object-type).
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -592,7 +588,6 @@ class SetupIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -612,7 +607,7 @@ class SetupIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -631,7 +626,6 @@ class AsyncSetupIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -651,7 +645,7 @@ class AsyncSetupIntents(AsyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -664,7 +658,6 @@ class AsyncSetupIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         confirmation_token: str | None = None,
@@ -716,7 +709,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -900,7 +893,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -975,7 +968,7 @@ class AsyncSetupIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -995,7 +988,6 @@ class AsyncSetupIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1016,7 +1008,7 @@ class AsyncSetupIntents(AsyncResource):
                 use a publishable key to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -1029,7 +1021,6 @@ class AsyncSetupIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -1157,7 +1148,7 @@ class AsyncSetupIntents(AsyncResource):
                 valid payment method types can be found
                 [here](https://docs.stripe.com/api/payment_methods/object#payment_method_object-type).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -1181,7 +1172,6 @@ class AsyncSetupIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -1201,7 +1191,7 @@ class AsyncSetupIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {

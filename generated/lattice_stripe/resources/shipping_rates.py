@@ -67,7 +67,7 @@ class ShippingRates(SyncResource):
                 tax code is `txcd_92010001`.
             type: The type of calculation to use on the shipping rate.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRates,
             (),
             {
@@ -117,7 +117,7 @@ class ShippingRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRates,
             (),
             {
@@ -135,7 +135,6 @@ class ShippingRates(SyncResource):
     def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -147,7 +146,7 @@ class ShippingRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -159,7 +158,6 @@ class ShippingRates(SyncResource):
     def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -185,7 +183,7 @@ class ShippingRates(SyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -238,7 +236,7 @@ class AsyncShippingRates(AsyncResource):
                 tax code is `txcd_92010001`.
             type: The type of calculation to use on the shipping rate.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRates,
             (),
             {
@@ -288,7 +286,7 @@ class AsyncShippingRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRates,
             (),
             {
@@ -306,7 +304,6 @@ class AsyncShippingRates(AsyncResource):
     async def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -318,7 +315,7 @@ class AsyncShippingRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -330,7 +327,6 @@ class AsyncShippingRates(AsyncResource):
     async def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -356,7 +352,7 @@ class AsyncShippingRates(AsyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {

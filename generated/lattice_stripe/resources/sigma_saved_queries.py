@@ -27,7 +27,6 @@ class SigmaSavedQueries(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
@@ -44,7 +43,7 @@ class SigmaSavedQueries(SyncResource):
             sql: The sql statement to update the specified query statement with. This should be
                 a valid Trino SQL statement that can be run in Sigma.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSigmaSavedQueriesId,
             (id,),
             {
@@ -62,7 +61,6 @@ class AsyncSigmaSavedQueries(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
@@ -79,7 +77,7 @@ class AsyncSigmaSavedQueries(AsyncResource):
             sql: The sql statement to update the specified query statement with. This should be
                 a valid Trino SQL statement that can be run in Sigma.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSigmaSavedQueriesId,
             (id,),
             {

@@ -109,7 +109,7 @@ class Sources(SyncResource):
                 Sources](https://docs.stripe.com/sources/connect#cloning-card-sources) guide)
             usage:
         """
-        return self._client.request(
+        return self._client._request(
             _PostSources,
             (),
             {
@@ -136,7 +136,6 @@ class Sources(SyncResource):
     def retrieve(
         self,
         source: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -152,7 +151,7 @@ class Sources(SyncResource):
                 used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSource,
             (source,),
             {
@@ -165,7 +164,6 @@ class Sources(SyncResource):
     def update(
         self,
         source: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -200,7 +198,7 @@ class Sources(SyncResource):
                 Required for transactional credit (for example Klarna) sources before you can
                 charge it.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSourcesSource,
             (source,),
             {
@@ -217,7 +215,6 @@ class Sources(SyncResource):
     def verify(
         self,
         source: str,
-        /,
         *,
         values: SequenceNotStr[str],
         expand: SequenceNotStr[str] | None = None,
@@ -231,7 +228,7 @@ class Sources(SyncResource):
             values: The values needed to verify the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSourcesSourceVerify,
             (source,),
             {
@@ -249,7 +246,6 @@ class SourcesMandateNotifications(SyncResource):
         self,
         source: str,
         mandate_notification: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +257,7 @@ class SourcesMandateNotifications(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
             (
                 source,
@@ -280,7 +276,6 @@ class SourcesSourceTransactions(SyncResource):
     def list(
         self,
         source: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -305,7 +300,7 @@ class SourcesSourceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceSourceTransactions,
             (source,),
             {
@@ -321,7 +316,6 @@ class SourcesSourceTransactions(SyncResource):
         self,
         source: str,
         source_transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -335,7 +329,7 @@ class SourcesSourceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,
             (
                 source,
@@ -423,7 +417,7 @@ class AsyncSources(AsyncResource):
                 Sources](https://docs.stripe.com/sources/connect#cloning-card-sources) guide)
             usage:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSources,
             (),
             {
@@ -450,7 +444,6 @@ class AsyncSources(AsyncResource):
     async def retrieve(
         self,
         source: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -466,7 +459,7 @@ class AsyncSources(AsyncResource):
                 used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSource,
             (source,),
             {
@@ -479,7 +472,6 @@ class AsyncSources(AsyncResource):
     async def update(
         self,
         source: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -514,7 +506,7 @@ class AsyncSources(AsyncResource):
                 Required for transactional credit (for example Klarna) sources before you can
                 charge it.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSourcesSource,
             (source,),
             {
@@ -531,7 +523,6 @@ class AsyncSources(AsyncResource):
     async def verify(
         self,
         source: str,
-        /,
         *,
         values: SequenceNotStr[str],
         expand: SequenceNotStr[str] | None = None,
@@ -545,7 +536,7 @@ class AsyncSources(AsyncResource):
             values: The values needed to verify the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSourcesSourceVerify,
             (source,),
             {
@@ -563,7 +554,6 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         self,
         source: str,
         mandate_notification: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -575,7 +565,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
             (
                 source,
@@ -594,7 +584,6 @@ class AsyncSourcesSourceTransactions(AsyncResource):
     async def list(
         self,
         source: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -619,7 +608,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceSourceTransactions,
             (source,),
             {
@@ -635,7 +624,6 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         self,
         source: str,
         source_transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -649,7 +637,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,
             (
                 source,

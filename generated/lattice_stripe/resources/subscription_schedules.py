@@ -39,7 +39,6 @@ class SubscriptionSchedules(SyncResource):
     def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -60,7 +59,7 @@ class SubscriptionSchedules(SyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -124,7 +123,7 @@ class SubscriptionSchedules(SyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -186,7 +185,7 @@ class SubscriptionSchedules(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -208,7 +207,6 @@ class SubscriptionSchedules(SyncResource):
     def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -227,7 +225,7 @@ class SubscriptionSchedules(SyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -240,7 +238,6 @@ class SubscriptionSchedules(SyncResource):
     def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -254,7 +251,7 @@ class SubscriptionSchedules(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -266,7 +263,6 @@ class SubscriptionSchedules(SyncResource):
     def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -301,7 +297,7 @@ class SubscriptionSchedules(SyncResource):
                 quantity, etc.) of the current phase, indicates how prorations from this change
                 should be handled. The default value is `create_prorations`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -322,7 +318,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -343,7 +338,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -407,7 +402,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -469,7 +464,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -491,7 +486,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -510,7 +504,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -523,7 +517,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -537,7 +530,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -549,7 +542,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -584,7 +576,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 quantity, etc.) of the current phase, indicates how prorations from this change
                 should be handled. The default value is `create_prorations`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {

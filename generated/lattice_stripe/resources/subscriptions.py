@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import SubscriptionsGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -59,8 +59,8 @@ if TYPE_CHECKING:
     )
 
 
-class _SubscriptionsBase(SyncResource):
-    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
+class Subscriptions(SyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> SubscriptionsDiscount:
@@ -69,7 +69,6 @@ class _SubscriptionsBase(SyncResource):
     def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -104,7 +103,7 @@ class _SubscriptionsBase(SyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end. Defaults to `false`.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -294,7 +293,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -409,7 +408,7 @@ class _SubscriptionsBase(SyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -434,7 +433,6 @@ class _SubscriptionsBase(SyncResource):
     def migrate(
         self,
         subscription: str,
-        /,
         *,
         billing_mode: SubscriptionsMigrateParamsBillingMode,
         expand: SequenceNotStr[str] | None = None,
@@ -449,7 +447,7 @@ class _SubscriptionsBase(SyncResource):
                 and orchestrated.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionMigrate,
             (subscription,),
             {
@@ -462,7 +460,6 @@ class _SubscriptionsBase(SyncResource):
     def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -497,7 +494,7 @@ class _SubscriptionsBase(SyncResource):
                 that were previewed with the [create
                 preview](https://stripe.com/docs/api/invoices/create_preview) endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -512,7 +509,6 @@ class _SubscriptionsBase(SyncResource):
     def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -524,7 +520,7 @@ class _SubscriptionsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -562,7 +558,7 @@ class _SubscriptionsBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -574,10 +570,10 @@ class _SubscriptionsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -782,7 +778,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -823,26 +819,19 @@ class _SubscriptionsBase(SyncResource):
         )
 
 
-class Subscriptions(_SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class SubscriptionsDiscount(SyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},
@@ -850,8 +839,8 @@ class SubscriptionsDiscount(SyncResource):
         )
 
 
-class _AsyncSubscriptionsBase(AsyncResource):
-    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
+class AsyncSubscriptions(AsyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> AsyncSubscriptionsDiscount:
@@ -860,7 +849,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -895,7 +883,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end. Defaults to `false`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1085,7 +1073,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -1200,7 +1188,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -1225,7 +1213,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def migrate(
         self,
         subscription: str,
-        /,
         *,
         billing_mode: SubscriptionsMigrateParamsBillingMode,
         expand: SequenceNotStr[str] | None = None,
@@ -1240,7 +1227,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 and orchestrated.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionMigrate,
             (subscription,),
             {
@@ -1253,7 +1240,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1288,7 +1274,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 that were previewed with the [create
                 preview](https://stripe.com/docs/api/invoices/create_preview) endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -1303,7 +1289,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1315,7 +1300,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1353,7 +1338,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -1365,10 +1350,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     async def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -1573,7 +1558,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1614,26 +1599,19 @@ class _AsyncSubscriptionsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptions(_AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class AsyncSubscriptionsDiscount(AsyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     async def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},

@@ -40,7 +40,7 @@ class TaxAssociationsFind(SyncResource):
                 [PaymentIntent](https://docs.stripe.com/api/payment_intents/object) id
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxAssociationsFind,
             (),
             {
@@ -70,7 +70,7 @@ class AsyncTaxAssociationsFind(AsyncResource):
                 [PaymentIntent](https://docs.stripe.com/api/payment_intents/object) id
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxAssociationsFind,
             (),
             {

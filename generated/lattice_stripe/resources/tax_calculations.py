@@ -68,7 +68,7 @@ class TaxCalculations(SyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -87,7 +87,6 @@ class TaxCalculations(SyncResource):
     def retrieve(
         self,
         calculation: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -99,7 +98,7 @@ class TaxCalculations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCalculationsCalculation,
             (calculation,),
             {
@@ -115,7 +114,6 @@ class TaxCalculationsLineItems(SyncResource):
     def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -141,7 +139,7 @@ class TaxCalculationsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {
@@ -193,7 +191,7 @@ class AsyncTaxCalculations(AsyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -212,7 +210,6 @@ class AsyncTaxCalculations(AsyncResource):
     async def retrieve(
         self,
         calculation: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +221,7 @@ class AsyncTaxCalculations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCalculationsCalculation,
             (calculation,),
             {
@@ -240,7 +237,6 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
     async def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -266,7 +262,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {

@@ -51,7 +51,7 @@ class TaxCodes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCodes,
             (),
             {
@@ -66,7 +66,6 @@ class TaxCodes(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -79,7 +78,7 @@ class TaxCodes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCodesId,
             (id,),
             {
@@ -119,7 +118,7 @@ class AsyncTaxCodes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCodes,
             (),
             {
@@ -134,7 +133,6 @@ class AsyncTaxCodes(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -147,7 +145,7 @@ class AsyncTaxCodes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCodesId,
             (id,),
             {

@@ -86,7 +86,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRates,
             (),
             {
@@ -140,7 +140,7 @@ class TaxRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRates,
             (),
             {
@@ -158,7 +158,6 @@ class TaxRates(SyncResource):
     def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -170,7 +169,7 @@ class TaxRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -182,7 +181,6 @@ class TaxRates(SyncResource):
     def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -236,7 +234,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -316,7 +314,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRates,
             (),
             {
@@ -370,7 +368,7 @@ class AsyncTaxRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRates,
             (),
             {
@@ -388,7 +386,6 @@ class AsyncTaxRates(AsyncResource):
     async def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -400,7 +397,7 @@ class AsyncTaxRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -412,7 +409,6 @@ class AsyncTaxRates(AsyncResource):
     async def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -466,7 +462,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {

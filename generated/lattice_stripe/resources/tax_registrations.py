@@ -53,7 +53,7 @@ class TaxRegistrations(SyncResource):
                 set, the Tax Registration will be active indefinitely. Timestamp measured in
                 seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRegistrations,
             (),
             {
@@ -94,7 +94,7 @@ class TaxRegistrations(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the Tax Registration.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRegistrations,
             (),
             {
@@ -110,7 +110,6 @@ class TaxRegistrations(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -122,7 +121,7 @@ class TaxRegistrations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRegistrationsId,
             (id,),
             {
@@ -134,7 +133,6 @@ class TaxRegistrations(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active_from: Literal["now"] | int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -157,7 +155,7 @@ class TaxRegistrations(SyncResource):
                 the registration will be active indefinitely. It can be either `now` to indicate
                 the current time, or a timestamp measured in seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRegistrationsId,
             (id,),
             {
@@ -198,7 +196,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 set, the Tax Registration will be active indefinitely. Timestamp measured in
                 seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRegistrations,
             (),
             {
@@ -239,7 +237,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the Tax Registration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRegistrations,
             (),
             {
@@ -255,7 +253,6 @@ class AsyncTaxRegistrations(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -267,7 +264,7 @@ class AsyncTaxRegistrations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRegistrationsId,
             (id,),
             {
@@ -279,7 +276,6 @@ class AsyncTaxRegistrations(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active_from: Literal["now"] | int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -302,7 +298,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 the registration will be active indefinitely. It can be either `now` to indicate
                 the current time, or a timestamp measured in seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRegistrationsId,
             (id,),
             {

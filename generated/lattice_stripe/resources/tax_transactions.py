@@ -65,7 +65,7 @@ class TaxTransactions(SyncResource):
                 time, unless the `tax_date` is scheduled in advance. Defaults to the current
                 time.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -116,7 +116,7 @@ class TaxTransactions(SyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -135,7 +135,6 @@ class TaxTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -147,7 +146,7 @@ class TaxTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -163,7 +162,6 @@ class TaxTransactionsLineItems(SyncResource):
     def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -188,7 +186,7 @@ class TaxTransactionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {
@@ -239,7 +237,7 @@ class AsyncTaxTransactions(AsyncResource):
                 time, unless the `tax_date` is scheduled in advance. Defaults to the current
                 time.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -290,7 +288,7 @@ class AsyncTaxTransactions(AsyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -309,7 +307,6 @@ class AsyncTaxTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -321,7 +318,7 @@ class AsyncTaxTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -337,7 +334,6 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
     async def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -362,7 +358,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {

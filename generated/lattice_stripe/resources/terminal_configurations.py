@@ -109,7 +109,7 @@ class TerminalConfigurations(SyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -136,14 +136,13 @@ class TerminalConfigurations(SyncResource):
     def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -179,7 +178,7 @@ class TerminalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -195,7 +194,6 @@ class TerminalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -207,7 +205,7 @@ class TerminalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -219,7 +217,6 @@ class TerminalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepad3: TerminalConfigurationsUpdateParamsBbposWisepad3 | Literal[""] | None = None,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
@@ -271,7 +268,7 @@ class TerminalConfigurations(SyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -352,7 +349,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -379,14 +376,13 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -422,7 +418,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -438,7 +434,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -450,7 +445,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -462,7 +457,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepad3: TerminalConfigurationsUpdateParamsBbposWisepad3 | Literal[""] | None = None,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
@@ -514,7 +508,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {

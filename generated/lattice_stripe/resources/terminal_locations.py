@@ -72,7 +72,7 @@ class TerminalLocations(SyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -93,14 +93,13 @@ class TerminalLocations(SyncResource):
     def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -133,7 +132,7 @@ class TerminalLocations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -148,7 +147,6 @@ class TerminalLocations(SyncResource):
     def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -160,7 +158,7 @@ class TerminalLocations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -172,7 +170,6 @@ class TerminalLocations(SyncResource):
     def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         address_kana: TerminalLocationsUpdateParamsAddressKana | None = None,
@@ -210,7 +207,7 @@ class TerminalLocations(SyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {
@@ -271,7 +268,7 @@ class AsyncTerminalLocations(AsyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -292,14 +289,13 @@ class AsyncTerminalLocations(AsyncResource):
     async def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -332,7 +328,7 @@ class AsyncTerminalLocations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -347,7 +343,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -359,7 +354,7 @@ class AsyncTerminalLocations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -371,7 +366,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         address_kana: TerminalLocationsUpdateParamsAddressKana | None = None,
@@ -409,7 +403,7 @@ class AsyncTerminalLocations(AsyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {

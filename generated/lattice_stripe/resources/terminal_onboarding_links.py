@@ -47,7 +47,7 @@ class TerminalOnboardingLinks(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             on_behalf_of: Stripe account ID to generate the link for.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalOnboardingLinks,
             (),
             {
@@ -83,7 +83,7 @@ class AsyncTerminalOnboardingLinks(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             on_behalf_of: Stripe account ID to generate the link for.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalOnboardingLinks,
             (),
             {

@@ -38,7 +38,6 @@ class TerminalReaders(SyncResource):
     def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -50,7 +49,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -62,7 +61,6 @@ class TerminalReaders(SyncResource):
     def collect_inputs(
         self,
         reader: str,
-        /,
         *,
         inputs: SequenceNotStr[TerminalReadersCollectInputsParamsInputs],
         expand: SequenceNotStr[str] | None = None,
@@ -84,7 +82,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCollectInputs,
             (reader,),
             {
@@ -98,7 +96,6 @@ class TerminalReaders(SyncResource):
     def collect_payment_method(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         collect_config: TerminalReadersCollectPaymentMethodParamsCollectConfig | None = None,
@@ -116,7 +113,7 @@ class TerminalReaders(SyncResource):
                 surcharging, and customer cancellation settings.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCollectPaymentMethod,
             (reader,),
             {
@@ -130,7 +127,6 @@ class TerminalReaders(SyncResource):
     def confirm_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         confirm_config: TerminalReadersConfirmPaymentIntentParamsConfirmConfig | None = None,
@@ -147,7 +143,7 @@ class TerminalReaders(SyncResource):
                 settings and return URL.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderConfirmPaymentIntent,
             (reader,),
             {
@@ -185,7 +181,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -201,14 +197,13 @@ class TerminalReaders(SyncResource):
     def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -271,7 +266,7 @@ class TerminalReaders(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -290,7 +285,6 @@ class TerminalReaders(SyncResource):
     def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -307,7 +301,7 @@ class TerminalReaders(SyncResource):
             process_config: Configuration overrides for this transaction, such as tipping and
                 customer cancellation settings.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -321,7 +315,6 @@ class TerminalReaders(SyncResource):
     def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"],
         setup_intent: str,
@@ -344,7 +337,7 @@ class TerminalReaders(SyncResource):
             process_config: Configuration overrides for this setup, such as MOTO and customer
                 cancellation settings.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -359,7 +352,6 @@ class TerminalReaders(SyncResource):
     def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -399,7 +391,7 @@ class TerminalReaders(SyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -418,7 +410,6 @@ class TerminalReaders(SyncResource):
     def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -430,7 +421,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -442,7 +433,6 @@ class TerminalReaders(SyncResource):
     def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -459,7 +449,7 @@ class TerminalReaders(SyncResource):
                 and currency.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -473,7 +463,6 @@ class TerminalReaders(SyncResource):
     def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -494,7 +483,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {
@@ -512,7 +501,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -524,7 +512,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -536,7 +524,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def collect_inputs(
         self,
         reader: str,
-        /,
         *,
         inputs: SequenceNotStr[TerminalReadersCollectInputsParamsInputs],
         expand: SequenceNotStr[str] | None = None,
@@ -558,7 +545,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCollectInputs,
             (reader,),
             {
@@ -572,7 +559,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def collect_payment_method(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         collect_config: TerminalReadersCollectPaymentMethodParamsCollectConfig | None = None,
@@ -590,7 +576,7 @@ class AsyncTerminalReaders(AsyncResource):
                 surcharging, and customer cancellation settings.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCollectPaymentMethod,
             (reader,),
             {
@@ -604,7 +590,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def confirm_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         confirm_config: TerminalReadersConfirmPaymentIntentParamsConfirmConfig | None = None,
@@ -621,7 +606,7 @@ class AsyncTerminalReaders(AsyncResource):
                 settings and return URL.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderConfirmPaymentIntent,
             (reader,),
             {
@@ -659,7 +644,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -675,14 +660,13 @@ class AsyncTerminalReaders(AsyncResource):
     async def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -745,7 +729,7 @@ class AsyncTerminalReaders(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -764,7 +748,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -781,7 +764,7 @@ class AsyncTerminalReaders(AsyncResource):
             process_config: Configuration overrides for this transaction, such as tipping and
                 customer cancellation settings.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -795,7 +778,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"],
         setup_intent: str,
@@ -818,7 +800,7 @@ class AsyncTerminalReaders(AsyncResource):
             process_config: Configuration overrides for this setup, such as MOTO and customer
                 cancellation settings.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -833,7 +815,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -873,7 +854,7 @@ class AsyncTerminalReaders(AsyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -892,7 +873,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -904,7 +884,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -916,7 +896,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -933,7 +912,7 @@ class AsyncTerminalReaders(AsyncResource):
                 and currency.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -947,7 +926,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -968,7 +946,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {

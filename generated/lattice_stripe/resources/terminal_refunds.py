@@ -39,7 +39,7 @@ class TerminalRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalRefunds,
             (),
             {
@@ -67,7 +67,7 @@ class AsyncTerminalRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalRefunds,
             (),
             {

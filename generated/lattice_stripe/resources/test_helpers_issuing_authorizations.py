@@ -40,7 +40,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -63,7 +62,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -142,7 +141,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -170,7 +169,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +180,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -194,7 +192,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def finalize_amount(
         self,
         authorization: str,
-        /,
         *,
         final_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -215,7 +212,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             fleet: Fleet-specific information for authorizations using Fleet cards.
             fuel: Information about fuel that was purchased with this transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFinalizeAmount,
             (authorization,),
             {
@@ -230,7 +227,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def fraud_challenges_respond(
         self,
         authorization: str,
-        /,
         *,
         confirmed: bool,
         expand: SequenceNotStr[str] | None = None,
@@ -247,7 +243,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 legitimate (true) or telling Stripe that it was fraudulent (false).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFraudChallengesRespond,
             (authorization,),
             {
@@ -260,7 +256,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -280,7 +275,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 [amount](https://docs.stripe.com/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -294,7 +289,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -311,7 +305,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {
@@ -328,7 +322,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -351,7 +344,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -430,7 +423,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -458,7 +451,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -470,7 +462,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -482,7 +474,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def finalize_amount(
         self,
         authorization: str,
-        /,
         *,
         final_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -503,7 +494,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             fleet: Fleet-specific information for authorizations using Fleet cards.
             fuel: Information about fuel that was purchased with this transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFinalizeAmount,
             (authorization,),
             {
@@ -518,7 +509,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def fraud_challenges_respond(
         self,
         authorization: str,
-        /,
         *,
         confirmed: bool,
         expand: SequenceNotStr[str] | None = None,
@@ -535,7 +525,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 legitimate (true) or telling Stripe that it was fraudulent (false).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFraudChallengesRespond,
             (authorization,),
             {
@@ -548,7 +538,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -568,7 +557,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 [amount](https://docs.stripe.com/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -582,7 +571,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -599,7 +587,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {

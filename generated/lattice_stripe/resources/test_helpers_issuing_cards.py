@@ -27,7 +27,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -39,7 +38,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -51,7 +50,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -63,7 +61,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -75,7 +73,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -87,7 +84,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -99,7 +96,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -111,7 +107,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {
@@ -123,7 +119,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_submit(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -136,7 +131,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingSubmit,
             (card,),
             {
@@ -152,7 +147,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -164,7 +158,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -176,7 +170,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -188,7 +181,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -200,7 +193,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -212,7 +204,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -224,7 +216,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -236,7 +227,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {
@@ -248,7 +239,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_submit(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +251,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingSubmit,
             (card,),
             {

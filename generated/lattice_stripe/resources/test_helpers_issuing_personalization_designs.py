@@ -30,7 +30,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def activate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -43,7 +42,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignActivate,
             (personalization_design,),
             {
@@ -55,7 +54,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def deactivate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -68,7 +66,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignDeactivate,
             (personalization_design,),
             {
@@ -80,7 +78,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def reject(
         self,
         personalization_design: str,
-        /,
         *,
         rejection_reasons: TestHelpersIssuingPersonalizationDesignsRejectParamsRejectionReasons,
         expand: SequenceNotStr[str] | None = None,
@@ -95,7 +92,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
             rejection_reasons: The reason(s) the personalization design was rejected.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignReject,
             (personalization_design,),
             {
@@ -112,7 +109,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def activate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -125,7 +121,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignActivate,
             (personalization_design,),
             {
@@ -137,7 +133,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def deactivate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +145,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignDeactivate,
             (personalization_design,),
             {
@@ -162,7 +157,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def reject(
         self,
         personalization_design: str,
-        /,
         *,
         rejection_reasons: TestHelpersIssuingPersonalizationDesignsRejectParamsRejectionReasons,
         expand: SequenceNotStr[str] | None = None,
@@ -177,7 +171,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
             rejection_reasons: The reason(s) the personalization design was rejected.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignReject,
             (personalization_design,),
             {

@@ -28,7 +28,6 @@ class TestHelpersIssuingSettlements(SyncResource):
     def complete(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -40,7 +39,7 @@ class TestHelpersIssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingSettlementsSettlementComplete,
             (settlement,),
             {
@@ -86,7 +85,7 @@ class TestHelpersIssuingSettlements(SyncResource):
             transaction_amount: The total transaction amount reflected in this settlement.
             transaction_count: The total number of transactions reflected in this settlement.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingSettlements,
             (),
             {
@@ -111,7 +110,6 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
     async def complete(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -123,7 +121,7 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingSettlementsSettlementComplete,
             (settlement,),
             {
@@ -169,7 +167,7 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
             transaction_amount: The total transaction amount reflected in this settlement.
             transaction_count: The total number of transactions reflected in this settlement.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingSettlements,
             (),
             {

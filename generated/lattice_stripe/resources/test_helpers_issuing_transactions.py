@@ -61,7 +61,7 @@ class TestHelpersIssuingTransactions(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
             {
@@ -106,7 +106,7 @@ class TestHelpersIssuingTransactions(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
             {
@@ -123,7 +123,6 @@ class TestHelpersIssuingTransactions(SyncResource):
     def refund(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
@@ -139,7 +138,7 @@ class TestHelpersIssuingTransactions(SyncResource):
                 currency, or defaults to the cards currency, and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
             {
@@ -183,7 +182,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
             {
@@ -228,7 +227,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
             {
@@ -245,7 +244,6 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
     async def refund(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
@@ -261,7 +259,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
                 currency, or defaults to the cards currency, and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
             {

@@ -27,7 +27,6 @@ class TestHelpersRefunds(SyncResource):
     def expire(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -39,7 +38,7 @@ class TestHelpersRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersRefundsRefundExpire,
             (refund,),
             {
@@ -55,7 +54,6 @@ class AsyncTestHelpersRefunds(AsyncResource):
     async def expire(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -67,7 +65,7 @@ class AsyncTestHelpersRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersRefundsRefundExpire,
             (refund,),
             {

@@ -33,7 +33,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card: TestHelpersTerminalReadersPresentPaymentMethodParamsCard | None = None,
@@ -56,7 +55,7 @@ class TestHelpersTerminalReaders(SyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {
@@ -73,7 +72,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def succeed_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         skip_non_required_inputs: Literal["all", "none"] | None = None,
@@ -88,7 +86,7 @@ class TestHelpersTerminalReaders(SyncResource):
             skip_non_required_inputs: This parameter defines the skip behavior for input
                 collection.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderSucceedInputCollection,
             (reader,),
             {
@@ -101,7 +99,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def timeout_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -114,7 +111,7 @@ class TestHelpersTerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderTimeoutInputCollection,
             (reader,),
             {
@@ -130,7 +127,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card: TestHelpersTerminalReadersPresentPaymentMethodParamsCard | None = None,
@@ -153,7 +149,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {
@@ -170,7 +166,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def succeed_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         skip_non_required_inputs: Literal["all", "none"] | None = None,
@@ -185,7 +180,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             skip_non_required_inputs: This parameter defines the skip behavior for input
                 collection.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderSucceedInputCollection,
             (reader,),
             {
@@ -198,7 +193,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def timeout_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -211,7 +205,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderTimeoutInputCollection,
             (reader,),
             {

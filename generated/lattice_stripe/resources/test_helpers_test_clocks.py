@@ -28,7 +28,6 @@ class TestHelpersTestClocks(SyncResource):
     def advance(
         self,
         test_clock: str,
-        /,
         *,
         frozen_time: int,
         expand: SequenceNotStr[str] | None = None,
@@ -46,7 +45,7 @@ class TestHelpersTestClocks(SyncResource):
                 test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTestClocksTestClockAdvance,
             (test_clock,),
             {
@@ -76,7 +75,7 @@ class TestHelpersTestClocks(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             name: The name for this test clock.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTestClocks,
             (),
             {
@@ -91,14 +90,13 @@ class TestHelpersTestClocks(SyncResource):
     def delete(
         self,
         test_clock: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTestHelpersTestClock:
         """Deletes a test clock.
 
         ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTestHelpersTestClocksTestClock,
             (test_clock,),
             {},
@@ -131,7 +129,7 @@ class TestHelpersTestClocks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTestHelpersTestClocks,
             (),
             {
@@ -146,7 +144,6 @@ class TestHelpersTestClocks(SyncResource):
     def retrieve(
         self,
         test_clock: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -158,7 +155,7 @@ class TestHelpersTestClocks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTestHelpersTestClocksTestClock,
             (test_clock,),
             {
@@ -174,7 +171,6 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def advance(
         self,
         test_clock: str,
-        /,
         *,
         frozen_time: int,
         expand: SequenceNotStr[str] | None = None,
@@ -192,7 +188,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
                 test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTestClocksTestClockAdvance,
             (test_clock,),
             {
@@ -222,7 +218,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             name: The name for this test clock.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTestClocks,
             (),
             {
@@ -237,14 +233,13 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def delete(
         self,
         test_clock: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTestHelpersTestClock:
         """Deletes a test clock.
 
         ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTestHelpersTestClocksTestClock,
             (test_clock,),
             {},
@@ -277,7 +272,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTestHelpersTestClocks,
             (),
             {
@@ -292,7 +287,6 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def retrieve(
         self,
         test_clock: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -304,7 +298,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTestHelpersTestClocksTestClock,
             (test_clock,),
             {

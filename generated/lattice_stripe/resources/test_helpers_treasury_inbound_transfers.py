@@ -30,7 +30,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
@@ -45,7 +44,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             failure_details: Details about a failed InboundTransfer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdFail,
             (id,),
             {
@@ -58,7 +57,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -71,7 +69,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdReturn,
             (id,),
             {
@@ -83,7 +81,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def succeed(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -96,7 +93,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdSucceed,
             (id,),
             {
@@ -112,7 +109,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
@@ -127,7 +123,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             failure_details: Details about a failed InboundTransfer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdFail,
             (id,),
             {
@@ -140,7 +136,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -153,7 +148,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdReturn,
             (id,),
             {
@@ -165,7 +160,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def succeed(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -178,7 +172,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdSucceed,
             (id,),
             {

@@ -31,7 +31,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -44,7 +43,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -56,7 +55,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -69,7 +67,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -81,7 +79,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -96,7 +93,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the return code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {
@@ -109,7 +106,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundPaymentsUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -124,7 +120,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsId,
             (id,),
             {
@@ -141,7 +137,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -154,7 +149,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -166,7 +161,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +173,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -191,7 +185,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -206,7 +199,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the return code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {
@@ -219,7 +212,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundPaymentsUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -234,7 +226,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsId,
             (id,),
             {

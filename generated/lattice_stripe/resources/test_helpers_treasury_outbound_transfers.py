@@ -31,7 +31,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -44,7 +43,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -56,7 +55,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -69,7 +67,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -81,7 +79,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -96,7 +93,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {
@@ -109,7 +106,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def update(
         self,
         outbound_transfer: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundTransfersUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -124,7 +120,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {
@@ -141,7 +137,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -154,7 +149,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -166,7 +161,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +173,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -191,7 +185,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -206,7 +199,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {
@@ -219,7 +212,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def update(
         self,
         outbound_transfer: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundTransfersUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -234,7 +226,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {

@@ -70,7 +70,7 @@ class Tokens(SyncResource):
             person: Information for the person this token represents.
             pii: The PII this token represents.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTokens,
             (),
             {
@@ -89,7 +89,6 @@ class Tokens(SyncResource):
     def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -101,7 +100,7 @@ class Tokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTokensToken,
             (token,),
             {
@@ -152,7 +151,7 @@ class AsyncTokens(AsyncResource):
             person: Information for the person this token represents.
             pii: The PII this token represents.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTokens,
             (),
             {
@@ -171,7 +170,6 @@ class AsyncTokens(AsyncResource):
     async def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -183,7 +181,7 @@ class AsyncTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTokensToken,
             (token,),
             {

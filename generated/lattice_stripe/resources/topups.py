@@ -32,7 +32,6 @@ class Topups(SyncResource):
     def cancel(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -44,7 +43,7 @@ class Topups(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopupsTopupCancel,
             (topup,),
             {
@@ -92,7 +91,7 @@ class Topups(SyncResource):
                 statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopups,
             (),
             {
@@ -143,7 +142,7 @@ class Topups(SyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`,
                 `pending` or `succeeded`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTopups,
             (),
             {
@@ -161,7 +160,6 @@ class Topups(SyncResource):
     def retrieve(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -175,7 +173,7 @@ class Topups(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTopupsTopup,
             (topup,),
             {
@@ -187,7 +185,6 @@ class Topups(SyncResource):
     def update(
         self,
         topup: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -208,7 +205,7 @@ class Topups(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopupsTopup,
             (topup,),
             {
@@ -226,7 +223,6 @@ class AsyncTopups(AsyncResource):
     async def cancel(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -238,7 +234,7 @@ class AsyncTopups(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopupsTopupCancel,
             (topup,),
             {
@@ -286,7 +282,7 @@ class AsyncTopups(AsyncResource):
                 statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopups,
             (),
             {
@@ -337,7 +333,7 @@ class AsyncTopups(AsyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`,
                 `pending` or `succeeded`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTopups,
             (),
             {
@@ -355,7 +351,6 @@ class AsyncTopups(AsyncResource):
     async def retrieve(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -369,7 +364,7 @@ class AsyncTopups(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTopupsTopup,
             (topup,),
             {
@@ -381,7 +376,6 @@ class AsyncTopups(AsyncResource):
     async def update(
         self,
         topup: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -402,7 +396,7 @@ class AsyncTopups(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopupsTopup,
             (topup,),
             {

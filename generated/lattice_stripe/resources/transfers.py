@@ -82,7 +82,7 @@ class Transfers(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfers,
             (),
             {
@@ -132,7 +132,7 @@ class Transfers(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfers,
             (),
             {
@@ -150,7 +150,6 @@ class Transfers(SyncResource):
     def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -164,7 +163,7 @@ class Transfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -176,7 +175,6 @@ class Transfers(SyncResource):
     def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -200,7 +198,7 @@ class Transfers(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -218,7 +216,6 @@ class TransfersReversals(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -256,7 +253,7 @@ class TransfersReversals(SyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -272,7 +269,6 @@ class TransfersReversals(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -300,7 +296,7 @@ class TransfersReversals(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -316,7 +312,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -330,7 +325,7 @@ class TransfersReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -346,7 +341,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -367,7 +361,7 @@ class TransfersReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,
@@ -437,7 +431,7 @@ class AsyncTransfers(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfers,
             (),
             {
@@ -487,7 +481,7 @@ class AsyncTransfers(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfers,
             (),
             {
@@ -505,7 +499,6 @@ class AsyncTransfers(AsyncResource):
     async def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -519,7 +512,7 @@ class AsyncTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -531,7 +524,6 @@ class AsyncTransfers(AsyncResource):
     async def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -555,7 +547,7 @@ class AsyncTransfers(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -573,7 +565,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -611,7 +602,7 @@ class AsyncTransfersReversals(AsyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -627,7 +618,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -655,7 +645,7 @@ class AsyncTransfersReversals(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -671,7 +661,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -685,7 +674,7 @@ class AsyncTransfersReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -701,7 +690,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -722,7 +710,7 @@ class AsyncTransfersReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,

@@ -45,7 +45,7 @@ class TreasuryCreditReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryCreditReversals,
             (),
             {
@@ -88,7 +88,7 @@ class TreasuryCreditReversals(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return CreditReversals for a given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryCreditReversals,
             (),
             {
@@ -106,7 +106,6 @@ class TreasuryCreditReversals(SyncResource):
     def retrieve(
         self,
         credit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -119,7 +118,7 @@ class TreasuryCreditReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryCreditReversalsCreditReversal,
             (credit_reversal,),
             {
@@ -153,7 +152,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryCreditReversals,
             (),
             {
@@ -196,7 +195,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return CreditReversals for a given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryCreditReversals,
             (),
             {
@@ -214,7 +213,6 @@ class AsyncTreasuryCreditReversals(AsyncResource):
     async def retrieve(
         self,
         credit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -227,7 +225,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryCreditReversalsCreditReversal,
             (credit_reversal,),
             {

@@ -45,7 +45,7 @@ class TreasuryDebitReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryDebitReversals,
             (),
             {
@@ -90,7 +90,7 @@ class TreasuryDebitReversals(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return DebitReversals for a given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryDebitReversals,
             (),
             {
@@ -109,7 +109,6 @@ class TreasuryDebitReversals(SyncResource):
     def retrieve(
         self,
         debit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -121,7 +120,7 @@ class TreasuryDebitReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryDebitReversalsDebitReversal,
             (debit_reversal,),
             {
@@ -155,7 +154,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryDebitReversals,
             (),
             {
@@ -200,7 +199,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return DebitReversals for a given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryDebitReversals,
             (),
             {
@@ -219,7 +218,6 @@ class AsyncTreasuryDebitReversals(AsyncResource):
     async def retrieve(
         self,
         debit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -231,7 +229,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryDebitReversalsDebitReversal,
             (debit_reversal,),
             {

@@ -48,7 +48,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def close(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forwarding_settings: TreasuryFinancialAccountsCloseParamsForwardingSettings | None = None,
@@ -64,7 +63,7 @@ class TreasuryFinancialAccounts(SyncResource):
             forwarding_settings: A different bank account where funds can be deposited/debited
                 in order to get the closing FA's balance to $0
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountClose,
             (financial_account,),
             {
@@ -104,7 +103,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -142,7 +141,7 @@ class TreasuryFinancialAccounts(SyncResource):
             starting_after: An object ID cursor for use in pagination.
             status: Only return FinancialAccounts that have the given status: `open` or `closed`
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -159,7 +158,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -171,7 +169,7 @@ class TreasuryFinancialAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -183,7 +181,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -213,7 +210,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -234,7 +231,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -246,7 +242,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -258,7 +254,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -293,7 +288,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -320,7 +315,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def close(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forwarding_settings: TreasuryFinancialAccountsCloseParamsForwardingSettings | None = None,
@@ -336,7 +330,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             forwarding_settings: A different bank account where funds can be deposited/debited
                 in order to get the closing FA's balance to $0
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountClose,
             (financial_account,),
             {
@@ -376,7 +370,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -414,7 +408,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             starting_after: An object ID cursor for use in pagination.
             status: Only return FinancialAccounts that have the given status: `open` or `closed`
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -431,7 +425,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -443,7 +436,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -455,7 +448,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -485,7 +477,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -506,7 +498,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -518,7 +509,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -530,7 +521,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -565,7 +555,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {

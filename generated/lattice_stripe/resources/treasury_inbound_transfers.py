@@ -28,7 +28,6 @@ class TreasuryInboundTransfers(SyncResource):
     def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -40,7 +39,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -86,7 +85,7 @@ class TreasuryInboundTransfers(SyncResource):
                 statements. Maximum 10 characters. Can only include -#.$&*, spaces, and
                 alphanumeric characters.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -133,7 +132,7 @@ class TreasuryInboundTransfers(SyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -150,7 +149,6 @@ class TreasuryInboundTransfers(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -162,7 +160,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {
@@ -178,7 +176,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -190,7 +187,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -236,7 +233,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
                 statements. Maximum 10 characters. Can only include -#.$&*, spaces, and
                 alphanumeric characters.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -283,7 +280,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -300,7 +297,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -312,7 +308,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {

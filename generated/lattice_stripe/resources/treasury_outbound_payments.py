@@ -34,7 +34,6 @@ class TreasuryOutboundPayments(SyncResource):
     def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -46,7 +45,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -107,7 +106,7 @@ class TreasuryOutboundPayments(SyncResource):
                 payments, or 500 characters for `stripe` network transfers. Can only include
                 -#.$&*, spaces, and alphanumeric characters. The default value is "payment".
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -163,7 +162,7 @@ class TreasuryOutboundPayments(SyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -182,7 +181,6 @@ class TreasuryOutboundPayments(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +194,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {
@@ -212,7 +210,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +221,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -285,7 +282,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
                 payments, or 500 characters for `stripe` network transfers. Can only include
                 -#.$&*, spaces, and alphanumeric characters. The default value is "payment".
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -341,7 +338,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -360,7 +357,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -374,7 +370,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {

@@ -32,7 +32,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -44,7 +43,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -99,7 +98,7 @@ class TreasuryOutboundTransfers(SyncResource):
                 for `us_domestic_wire` transfers. The default value is "transfer". Can only
                 include -#.$&*, spaces, and alphanumeric characters.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -148,7 +147,7 @@ class TreasuryOutboundTransfers(SyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -165,7 +164,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +177,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {
@@ -195,7 +193,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -207,7 +204,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -262,7 +259,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
                 for `us_domestic_wire` transfers. The default value is "transfer". Can only
                 include -#.$&*, spaces, and alphanumeric characters.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -311,7 +308,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -328,7 +325,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -342,7 +338,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {

@@ -60,7 +60,7 @@ class TreasuryReceivedCredits(SyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or
                 `failed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedCredits,
             (),
             {
@@ -78,7 +78,6 @@ class TreasuryReceivedCredits(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -91,7 +90,7 @@ class TreasuryReceivedCredits(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedCreditsId,
             (id,),
             {
@@ -137,7 +136,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or
                 `failed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedCredits,
             (),
             {
@@ -155,7 +154,6 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -168,7 +166,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedCreditsId,
             (id,),
             {

@@ -55,7 +55,7 @@ class TreasuryReceivedDebits(SyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or
                 `failed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedDebits,
             (),
             {
@@ -72,7 +72,6 @@ class TreasuryReceivedDebits(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class TreasuryReceivedDebits(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedDebitsId,
             (id,),
             {
@@ -129,7 +128,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or
                 `failed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedDebits,
             (),
             {
@@ -146,7 +145,6 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -159,7 +157,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedDebitsId,
             (id,),
             {

@@ -68,7 +68,7 @@ class TreasuryTransactions(SyncResource):
                 using this filter, `status=posted` and `order_by=posted_at` must also be
                 specified.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactions,
             (),
             {
@@ -88,7 +88,6 @@ class TreasuryTransactions(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -100,7 +99,7 @@ class TreasuryTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactionsId,
             (id,),
             {
@@ -153,7 +152,7 @@ class AsyncTreasuryTransactions(AsyncResource):
                 using this filter, `status=posted` and `order_by=posted_at` must also be
                 specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactions,
             (),
             {
@@ -173,7 +172,6 @@ class AsyncTreasuryTransactions(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -185,7 +183,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactionsId,
             (id,),
             {

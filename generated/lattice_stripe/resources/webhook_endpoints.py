@@ -446,7 +446,7 @@ class WebhookEndpoints(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -464,7 +464,6 @@ class WebhookEndpoints(SyncResource):
     def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -472,7 +471,7 @@ class WebhookEndpoints(SyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -505,7 +504,7 @@ class WebhookEndpoints(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -520,7 +519,6 @@ class WebhookEndpoints(SyncResource):
     def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -532,7 +530,7 @@ class WebhookEndpoints(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -544,7 +542,6 @@ class WebhookEndpoints(SyncResource):
     def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -831,7 +828,7 @@ class WebhookEndpoints(SyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1270,7 +1267,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -1288,7 +1285,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -1296,7 +1292,7 @@ class AsyncWebhookEndpoints(AsyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -1329,7 +1325,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -1344,7 +1340,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1356,7 +1351,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1368,7 +1363,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -1655,7 +1649,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {

@@ -32,14 +32,13 @@ class Widgets(SyncResource):
     def activate(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Activate a widget.
 
         ``POST /v1/widgets/{widget}/activate``
         """
-        return self._client.request(
+        return self._client._request(
             _PostWidgetsWidgetActivate,
             (widget,),
             {},
@@ -65,7 +64,7 @@ class Widgets(SyncResource):
             metadata:
             parts:
         """
-        return self._client.request(
+        return self._client._request(
             _PostWidgets,
             (),
             {
@@ -80,11 +79,10 @@ class Widgets(SyncResource):
     def delete(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWidget:
         """``DELETE /v1/widgets/{widget}``"""
-        return self._client.request(
+        return self._client._request(
             _DeleteWidgetsWidget,
             (widget,),
             {},
@@ -106,7 +104,7 @@ class Widgets(SyncResource):
             expand:
             limit:
         """
-        return self._client.request(
+        return self._client._request(
             _GetWidgets,
             (),
             {
@@ -119,11 +117,10 @@ class Widgets(SyncResource):
     def retrieve(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """``GET /v1/widgets/{widget}``"""
-        return self._client.request(
+        return self._client._request(
             _GetWidgetsWidget,
             (widget,),
             {},
@@ -141,7 +138,7 @@ class Widgets(SyncResource):
         Args:
             query:
         """
-        return self._client.request(
+        return self._client._request(
             _GetWidgetsSearch,
             (),
             {
@@ -157,14 +154,13 @@ class AsyncWidgets(AsyncResource):
     async def activate(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Activate a widget.
 
         ``POST /v1/widgets/{widget}/activate``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWidgetsWidgetActivate,
             (widget,),
             {},
@@ -190,7 +186,7 @@ class AsyncWidgets(AsyncResource):
             metadata:
             parts:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWidgets,
             (),
             {
@@ -205,11 +201,10 @@ class AsyncWidgets(AsyncResource):
     async def delete(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWidget:
         """``DELETE /v1/widgets/{widget}``"""
-        return await self._client.request(
+        return await self._client._request(
             _DeleteWidgetsWidget,
             (widget,),
             {},
@@ -231,7 +226,7 @@ class AsyncWidgets(AsyncResource):
             expand:
             limit:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgets,
             (),
             {
@@ -244,11 +239,10 @@ class AsyncWidgets(AsyncResource):
     async def retrieve(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """``GET /v1/widgets/{widget}``"""
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgetsWidget,
             (widget,),
             {},
@@ -266,7 +260,7 @@ class AsyncWidgets(AsyncResource):
         Args:
             query:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgetsSearch,
             (),
             {
