@@ -51,6 +51,8 @@ class RequestOptions(TypedDict, total=False):
     """Act on a connected account (``Stripe-Account`` header)."""
     stripe_version: str
     """Override the API version for this call."""
+    stripe_context: str
+    """The account a v2 call acts in (``Stripe-Context`` header; a thin event's ``context``)."""
     timeout: float
     """Seconds before giving up on one attempt."""
     max_retries: int
@@ -60,7 +62,7 @@ class RequestOptions(TypedDict, total=False):
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
-HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_version"})
+HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_version", "stripe_context"})
 
 
 class ClientOptions(TypedDict, total=False):
