@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[dev]'
+	# pyright's first run fetches its npm package: done here, so no test reaches the network
+	$(BIN)/python -m pyright --version > /dev/null
 	$(SOURCES) > $(LINKED)
 	touch $(STAMP)
 
