@@ -30,7 +30,7 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"config"},  # ClientConfig and PreparedRequest (the default RetryPolicy is made on first read)
         {"client", "meter_stream"},
     ),
-    "testing": ({"schema"}, {"objects"}, {"fake"}, {"pytest_plugin"}),
+    "testing": ({"schema"}, {"objects"}, {"v2"}, {"fake"}, {"pytest_plugin"}),
 }
 
 

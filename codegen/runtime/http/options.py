@@ -47,6 +47,8 @@ class RequestOptions(TypedDict, total=False):
     """Key making a POST safe to retry; one is generated when not given."""
     stripe_account: str
     """Act on a connected account (``Stripe-Account`` header)."""
+    stripe_context: str
+    """Act in an account's context (``Stripe-Context`` header, v2's connected-account header)."""
     stripe_version: str
     """Override the API version for this call."""
     timeout: float
@@ -58,7 +60,7 @@ class RequestOptions(TypedDict, total=False):
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
-HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_version"})
+HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_context", "stripe_version"})
 
 
 class ClientOptions(TypedDict, total=False):
@@ -69,6 +71,8 @@ class ClientOptions(TypedDict, total=False):
     api_version: str
     base_url: str
     files_base_url: str
+    meter_events_base_url: str
+    stripe_context: str | None
     max_retries: int
     timeout: float
     retry_policy: RetryPolicy

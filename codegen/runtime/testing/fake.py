@@ -30,6 +30,7 @@ from .schema import ParamError, decode_form, deref, operations, schema_of_object
 
 if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
+    from .v2 import V2Api
 
 # Custom actions and the status they leave an object in (used when the status enum has it).
 _ACTION_STATUS = {
@@ -150,6 +151,7 @@ class FakeStripe:
         self._failures: list[_Failure] = []
         self._lock = threading.RLock()
         self._routes: dict[tuple[str, int], list[_Route]] | None = None
+        self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
 
     # -- clients and transports ---------------------------------------------------------
 
@@ -310,6 +312,12 @@ class FakeStripe:
     def _handle(self, request: httpx.Request) -> _Reply:
         method = request.method.lower()
         path = request.url.path
+        if path.startswith("/v2/"):  # JSON bodies, v2 pages and errors: see v2.py
+            if self._v2 is None:
+                from .v2 import V2Api
+
+                self._v2 = V2Api(self, _Reply, ReceivedRequest, _Held)
+            return self._v2.handle(request)
         route, path_values = self._route(method, path)
         try:
             params = self._decode(request)

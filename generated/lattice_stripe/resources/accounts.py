@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.capability import Capability
@@ -3546,7 +3554,6 @@ _DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
     "delete",
     "/v1/accounts/{}",
     S.Model("DeletedAccount"),
-    encoding="query",
 )
 
 _GetAccounts: Operation[ListObject[Account]] = Operation(
@@ -3555,7 +3562,6 @@ _GetAccounts: Operation[ListObject[Account]] = Operation(
     "get",
     "/v1/accounts",
     S.ListPage(S.Model("Account")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -3584,7 +3590,6 @@ _GetAccountsAccount: Operation[Account] = Operation(
     "get",
     "/v1/accounts/{}",
     S.Model("Account"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3643,7 +3648,6 @@ _DeleteAccountsAccountBankAccountsId: Operation[DeletedBankAccount | DeletedCard
     "delete",
     "/v1/accounts/{}/bank_accounts/{}",
     S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
 )
 
 _GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
@@ -3652,7 +3656,6 @@ _GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
     "get",
     "/v1/accounts/{}/bank_accounts/{}",
     S.OneOf("BankAccount", "Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3690,7 +3693,6 @@ _GetAccountsAccountCapabilities: Operation[ListObject[Capability]] = Operation(
     "get",
     "/v1/accounts/{}/capabilities",
     S.ListPage(S.Model("Capability")),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3702,7 +3704,6 @@ _GetAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
     "get",
     "/v1/accounts/{}/capabilities/{}",
     S.Model("Capability"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3741,7 +3742,6 @@ _DeleteAccountsAccountExternalAccountsId: Operation[DeletedBankAccount | Deleted
     "delete",
     "/v1/accounts/{}/external_accounts/{}",
     S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
 )
 
 _GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] = Operation(
@@ -3750,7 +3750,6 @@ _GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] =
     "get",
     "/v1/accounts/{}/external_accounts",
     S.ListPage(S.OneOf("BankAccount", "Card")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3766,7 +3765,6 @@ _GetAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation
     "get",
     "/v1/accounts/{}/external_accounts/{}",
     S.OneOf("BankAccount", "Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3854,7 +3852,6 @@ _DeleteAccountsAccountPeoplePerson: Operation[DeletedPerson] = Operation(
     "delete",
     "/v1/accounts/{}/people/{}",
     S.Model("DeletedPerson"),
-    encoding="query",
 )
 
 _GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
@@ -3863,7 +3860,6 @@ _GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
     "get",
     "/v1/accounts/{}/people",
     S.ListPage(S.Model("Person")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3879,7 +3875,6 @@ _GetAccountsAccountPeoplePerson: Operation[Person] = Operation(
     "get",
     "/v1/accounts/{}/people/{}",
     S.Model("Person"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3969,7 +3964,6 @@ _DeleteAccountsAccountPersonsPerson: Operation[DeletedPerson] = Operation(
     "delete",
     "/v1/accounts/{}/persons/{}",
     S.Model("DeletedPerson"),
-    encoding="query",
 )
 
 _GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
@@ -3978,7 +3972,6 @@ _GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
     "get",
     "/v1/accounts/{}/persons",
     S.ListPage(S.Model("Person")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3994,7 +3987,6 @@ _GetAccountsAccountPersonsPerson: Operation[Person] = Operation(
     "get",
     "/v1/accounts/{}/persons/{}",
     S.Model("Person"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.card import Card
@@ -5145,7 +5153,6 @@ _DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
     "delete",
     "/v1/customers/{}",
     S.Model("DeletedCustomer"),
-    encoding="query",
 )
 
 _GetCustomers: Operation[ListObject[Customer]] = Operation(
@@ -5154,7 +5161,6 @@ _GetCustomers: Operation[ListObject[Customer]] = Operation(
     "get",
     "/v1/customers",
     S.ListPage(S.Model("Customer")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "email": ("str",),
@@ -5172,7 +5178,6 @@ _GetCustomersCustomer: Operation[Customer | DeletedCustomer] = Operation(
     "get",
     "/v1/customers/{}",
     S.OneOf("Customer", "DeletedCustomer"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5184,7 +5189,6 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
     "get",
     "/v1/customers/search",
     S.SearchPage(S.Model("Customer")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -5263,7 +5267,6 @@ _GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTr
     "get",
     "/v1/customers/{}/balance_transactions",
     S.ListPage(S.Model("CustomerBalanceTransaction")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -5280,7 +5283,6 @@ _GetCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTr
     "get",
     "/v1/customers/{}/balance_transactions/{}",
     S.Model("CustomerBalanceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5323,7 +5325,6 @@ _DeleteCustomersCustomerBankAccountsId: Operation[
     "delete",
     "/v1/customers/{}/bank_accounts/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5335,7 +5336,6 @@ _GetCustomersCustomerBankAccounts: Operation[ListObject[BankAccount]] = Operatio
     "get",
     "/v1/customers/{}/bank_accounts",
     S.ListPage(S.Model("BankAccount")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5350,7 +5350,6 @@ _GetCustomersCustomerBankAccountsId: Operation[BankAccount] = Operation(
     "get",
     "/v1/customers/{}/bank_accounts/{}",
     S.Model("BankAccount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5422,7 +5421,6 @@ _DeleteCustomersCustomerCardsId: Operation[
     "delete",
     "/v1/customers/{}/cards/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5434,7 +5432,6 @@ _GetCustomersCustomerCards: Operation[ListObject[Card]] = Operation(
     "get",
     "/v1/customers/{}/cards",
     S.ListPage(S.Model("Card")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5449,7 +5446,6 @@ _GetCustomersCustomerCardsId: Operation[Card] = Operation(
     "get",
     "/v1/customers/{}/cards/{}",
     S.Model("Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5485,7 +5481,6 @@ _GetCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
     "get",
     "/v1/customers/{}/cash_balance",
     S.Model("CashBalance"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5510,7 +5505,6 @@ _GetCustomersCustomerCashBalanceTransactions: Operation[ListObject[CustomerCashB
         "get",
         "/v1/customers/{}/cash_balance_transactions",
         S.ListPage(S.Model("CustomerCashBalanceTransaction")),
-        encoding="query",
         kinds={
             "ending_before": ("str",),
             "expand": ("seq",),
@@ -5527,7 +5521,6 @@ _GetCustomersCustomerCashBalanceTransactionsTransaction: Operation[CustomerCashB
         "get",
         "/v1/customers/{}/cash_balance_transactions/{}",
         S.Model("CustomerCashBalanceTransaction"),
-        encoding="query",
         kinds={
             "expand": ("seq",),
         },
@@ -5540,7 +5533,6 @@ _DeleteCustomersCustomerDiscount: Operation[DeletedDiscount] = Operation(
     "delete",
     "/v1/customers/{}/discount",
     S.Model("DeletedDiscount"),
-    encoding="query",
 )
 
 _GetCustomersCustomerDiscount: Operation[Discount] = Operation(
@@ -5549,7 +5541,6 @@ _GetCustomersCustomerDiscount: Operation[Discount] = Operation(
     "get",
     "/v1/customers/{}/discount",
     S.Model("Discount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5576,7 +5567,6 @@ _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Oper
     "get",
     "/v1/customers/{}/payment_methods",
     S.ListPage(S.Model("PaymentMethod")),
-    encoding="query",
     kinds={
         "allow_redisplay": ("str",),
         "ending_before": ("str",),
@@ -5593,7 +5583,6 @@ _GetCustomersCustomerPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Ope
     "get",
     "/v1/customers/{}/payment_methods/{}",
     S.Model("PaymentMethod"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5623,7 +5612,6 @@ _DeleteCustomersCustomerSourcesId: Operation[
     "delete",
     "/v1/customers/{}/sources/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5635,7 +5623,6 @@ _GetCustomersCustomerSources: Operation[ListObject[BankAccount | Card | Source]]
     "get",
     "/v1/customers/{}/sources",
     S.ListPage(S.OneOf("BankAccount", "Card", "Source")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5651,7 +5638,6 @@ _GetCustomersCustomerSourcesId: Operation[Account | BankAccount | Card | Source]
     "get",
     "/v1/customers/{}/sources/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5705,7 +5691,6 @@ _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscripti
     "delete",
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
         "invoice_now": ("bool",),
@@ -5770,7 +5755,6 @@ _GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operat
     "get",
     "/v1/customers/{}/subscriptions",
     S.ListPage(S.Model("Subscription")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5785,7 +5769,6 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription]
     "get",
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5848,7 +5831,6 @@ _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[De
     "delete",
     "/v1/customers/{}/subscriptions/{}/discount",
     S.Model("DeletedDiscount"),
-    encoding="query",
 )
 
 _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Discount] = Operation(
@@ -5857,7 +5839,6 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Disco
     "get",
     "/v1/customers/{}/subscriptions/{}/discount",
     S.Model("Discount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5883,7 +5864,6 @@ _DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(
     "delete",
     "/v1/customers/{}/tax_ids/{}",
     S.Model("DeletedTaxId"),
-    encoding="query",
 )
 
 _GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
@@ -5892,7 +5872,6 @@ _GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
     "get",
     "/v1/customers/{}/tax_ids",
     S.ListPage(S.Model("TaxId")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5907,7 +5886,6 @@ _GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
     "get",
     "/v1/customers/{}/tax_ids/{}",
     S.Model("TaxId"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

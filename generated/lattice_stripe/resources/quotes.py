@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -1133,7 +1141,6 @@ _GetQuotes: Operation[ListObject[Quote]] = Operation(
     "get",
     "/v1/quotes",
     S.ListPage(S.Model("Quote")),
-    encoding="query",
     kinds={
         "customer": ("str",),
         "customer_account": ("str",),
@@ -1152,7 +1159,6 @@ _GetQuotesQuotePdf: Operation[bytes] = Operation(
     "get",
     "/v1/quotes/{}/pdf",
     S.BINARY,
-    encoding="query",
     base="files",
     kinds={
         "expand": ("seq",),
@@ -1165,7 +1171,6 @@ _GetQuotesQuote: Operation[Quote] = Operation(
     "get",
     "/v1/quotes/{}",
     S.Model("Quote"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1214,7 +1219,6 @@ _GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation
     "get",
     "/v1/quotes/{}/computed_upfront_line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -1229,7 +1233,6 @@ _GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
     "get",
     "/v1/quotes/{}/line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
     from ..params.subscription_items import (
@@ -652,7 +660,6 @@ _DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
     "delete",
     "/v1/subscription_items/{}",
     S.Model("DeletedSubscriptionItem"),
-    encoding="query",
     kinds={
         "clear_usage": ("bool",),
         "payment_behavior": ("str",),
@@ -667,7 +674,6 @@ _GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
     "get",
     "/v1/subscription_items",
     S.ListPage(S.Model("SubscriptionItem")),
-    encoding="query",
     kinds={
         "subscription": ("str",),
         "ending_before": ("str",),
@@ -684,7 +690,6 @@ _GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
     "get",
     "/v1/subscription_items/{}",
     S.Model("SubscriptionItem"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

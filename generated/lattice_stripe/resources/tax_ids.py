@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_tax_id import DeletedTaxId
     from ..models.tax_id import TaxId
     from ..params.tax_ids import (
@@ -551,7 +559,6 @@ _DeleteTaxIdsId: Operation[DeletedTaxId] = Operation(
     "delete",
     "/v1/tax_ids/{}",
     S.Model("DeletedTaxId"),
-    encoding="query",
 )
 
 _GetTaxIds: Operation[ListObject[TaxId]] = Operation(
@@ -560,7 +567,6 @@ _GetTaxIds: Operation[ListObject[TaxId]] = Operation(
     "get",
     "/v1/tax_ids",
     S.ListPage(S.Model("TaxId")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -576,7 +582,6 @@ _GetTaxIdsId: Operation[TaxId] = Operation(
     "get",
     "/v1/tax_ids/{}",
     S.Model("TaxId"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
