@@ -26,7 +26,7 @@ from .schema import ParamError, coerce, component, decode_form, deref, operation
 if TYPE_CHECKING:
     import httpx
 
-    from .fake import FakeStripe, _Reply
+    from .fake import FakeStripe, ReceivedRequest, _Held, _Reply
 
 _INT64 = re.compile(r"-?\d{1,19}").fullmatch
 _DEFAULT_LIMIT = 10
@@ -177,7 +177,13 @@ class V2Api:
     ``fake`` hands over its record types (reply, received request, held object), so this
     module sits below it and imports nothing from it."""
 
-    def __init__(self, fake: FakeStripe, reply: Any, received: Any, held: Any) -> None:
+    def __init__(
+        self,
+        fake: FakeStripe,
+        reply: type[_Reply],
+        received: type[ReceivedRequest],
+        held: type[_Held],
+    ) -> None:
         self.fake = fake
         self.reply, self.received, self.held = reply, received, held
         self.build = V2Builder(fake._ids)
