@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from .ir.nodes import Alias, Api, Model, ModelModule, Operation, Param, Resource
+from .ir.nodes import Alias, Api, Model, ModelModule, Operation, Param, ResourceModule
 
 ROOT = "reference"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -26,7 +26,7 @@ def pages(api: Api) -> dict[str, str]:
     anchors = _model_anchors(api)
     out: dict[str, str] = {}
     for module in api.resource_modules:
-        out[f"{ROOT}/resources/{module.module}.md"] = _resource_page(module.resources, anchors)
+        out[f"{ROOT}/resources/{module.module}.md"] = _resource_page(module, anchors)
     for letter, modules in _by_letter(api).items():
         models = [m for module in modules for m in module.models]
         aliases = [a for module in modules for a in module.aliases]
@@ -89,16 +89,24 @@ def _index(api: Api, out: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _resource_page(resources: tuple[Resource, ...], anchors: dict[str, str]) -> str:
-    top = resources[0]
+def _resource_page(module: ResourceModule, anchors: dict[str, str]) -> str:
+    """The module's resources and methods, then the TypedDicts its parameters are typed with."""
+    local = {**anchors, **{d.name: f"#{d.name.lower()}" for d in module.params}}
+    top = module.resources[0]
     lines = [f"# client.{'.'.join(top.chain)}", ""]
-    for resource in resources:
+    for resource in module.resources:
         chain = "client." + ".".join(resource.chain)
         if resource is not top:
             lines += [f"## {chain}", ""]
         lines += [f"`{resource.class_name}` / `Async{resource.class_name}`", ""]
         for op in resource.operations:
-            lines += _operation(chain, op, anchors)
+            lines += _operation(chain, op, local)
+    if module.params:
+        lines += ["## Parameter types", "", "Nested parameters are `TypedDict`s: dicts with these keys.", ""]
+        for typed in module.params:
+            lines += [f"### {typed.name} {{#{typed.name.lower()}}}", ""]
+            lines += [_param(p, positional=False, anchors=local, key=True) for p in typed.fields]
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -123,16 +131,18 @@ def _operation(chain: str, op: Operation, anchors: dict[str, str]) -> list[str]:
     lines.append("")
     if op.path_params or op.params:
         lines += ["Parameters:", ""]
-        lines += [_param(p, positional=True) for p in op.path_params]
-        lines += [_param(p, positional=False) for p in op.params]
+        lines += [_param(p, positional=True, anchors=anchors) for p in op.path_params]
+        lines += [_param(p, positional=False, anchors=anchors) for p in op.params]
         lines.append("")
     return lines
 
 
-def _param(p: Param, positional: bool) -> str:
+def _param(p: Param, positional: bool, anchors: dict[str, str], key: bool = False) -> str:
+    """One parameter (or, with ``key``, one key of a TypedDict: its wire name)."""
     where = "positional" if positional else "required" if p.required else "optional"
     text = _first_sentence(_prose(p.doc))
-    return f"- `{p.py_name}` ({where}): `{p.annotation}`" + (f". {text}" if text else "")
+    name = p.wire_name if key else p.py_name
+    return f"- `{name}` ({where}): {_linked(p.annotation, anchors)}" + (f". {text}" if text else "")
 
 
 def _models_page(letter: str, models: list[Model], aliases: list[Alias], anchors: dict[str, str]) -> str:

@@ -18,14 +18,30 @@ from .text import doc, literal, union
 
 # The masking rule, decided here once: which response fields are secrets (masked in repr/str,
 # readable as attributes). Three classes:
-# 1. credentials, by name in any object: ``client_secret``, ``secret``, full bank account
-#    numbers (``account_number``, ``sender_account_number``; the ``*_last4`` siblings stay clear);
-# 2. bearer URLs, from the spec: a Stripe-made ``url``/``*_url`` whose description says it opens
-#    a hosted, short-lived, sensitive or redirect page for one customer (whoever holds the link
-#    acts as that customer or account); URLs the integration supplies (return, success, cancel)
-#    and list ``url`` paths are not secrets;
-# 3. the few the spec cannot tell, listed by (schema, field).
-SECRET_NAMES = frozenset({"client_secret", "secret", "account_number", "sender_account_number"})
+# 1. credentials and identifiers, by name in any object: ``client_secret``, ``secret``, full
+#    bank account numbers (``account_number``, ``sender_account_number``, ``iban``,
+#    ``sender_iban``, ``refund_iban``, ``clabe``; the ``*_last4`` siblings stay clear) and
+#    government ID numbers (``id_number``);
+# 2. bearer links, from the spec: a Stripe-made ``url``/``*_url`` whose description says it
+#    opens a hosted, short-lived, sensitive or redirect page for one customer, and a
+#    ``pdf``/``*_pdf`` link to download a customer's document (whoever holds the link acts as
+#    that customer or reads the document); URLs the integration supplies (return, success,
+#    cancel) and list ``url`` paths are not secrets;
+# 3. the few the spec cannot tell, listed by (schema, field), among them an event's
+#    ``previous_attributes`` (old values of any field: its repr shows the keys only).
+SECRET_NAMES = frozenset(
+    {
+        "client_secret",
+        "secret",
+        "account_number",
+        "sender_account_number",
+        "iban",
+        "sender_iban",
+        "refund_iban",
+        "clabe",
+        "id_number",
+    }
+)
 SECRET_FIELDS = frozenset(
     {
         ("apps.secret", "payload"),
@@ -33,6 +49,8 @@ SECRET_FIELDS = frozenset(
         ("issuing.card", "cvc"),
         ("account_link", "url"),  # "The URL for the account link."
         ("login_link", "url"),
+        ("gelato_document_report", "number"),  # "Document ID number."
+        ("notification_event_data", "previous_attributes"),  # old values of any field: keys only
     }
 )
 _BEARER_URL = re.compile(
@@ -41,20 +59,24 @@ _BEARER_URL = re.compile(
     r"|creates a new Checkout Session",
     re.IGNORECASE,
 )
+_DOWNLOAD = re.compile(r"download", re.IGNORECASE)
 _SUPPLIED_URL = re.compile(r"(?:^|_)(?:return|success|cancel|refresh)_url$")
 
 
 def is_secret(owner: str, prop: str, schema: dict[str, Any]) -> bool:
     """Whether a response field holds a secret (see the rule above; ``owner`` is the schema name)."""
-    if prop in SECRET_NAMES or (owner, prop) in SECRET_FIELDS:
+    if (owner, prop) in SECRET_FIELDS:
         return True
+    # An object named so (an iban record, id_number options) holds its own fields.
+    if schema.get("type") != "string":
+        return False
+    if prop in SECRET_NAMES:
+        return True
+    description = schema.get("description") or ""
+    if prop == "pdf" or prop.endswith("_pdf"):
+        return bool(_DOWNLOAD.search(description))
     is_url = prop == "url" or prop.endswith("_url")
-    return (
-        is_url
-        and schema.get("type") == "string"
-        and not _SUPPLIED_URL.search(prop)
-        and bool(_BEARER_URL.search(schema.get("description") or ""))
-    )
+    return is_url and not _SUPPLIED_URL.search(prop) and bool(_BEARER_URL.search(description))
 
 
 # Free-form objects that hold an API resource: typed by their `object` value at run time

@@ -35,11 +35,32 @@ def test_every_operation_has_its_call_http_line_parameters_and_return_type(
         section = text[start : text.find("\n### ", start)]
         assert f"`{op.http_method.upper()} {op.path}`" in section, op.call_path
         assert f".{op.py_name}(" in section and f"-> {op.return_annotation}`" in section, op.call_path
+        plain = _plain(section)
         for param in (*op.path_params, *op.params):
-            assert f"- `{param.py_name}` (" in section and f"`{param.annotation}`" in section, (
+            assert f"- {param.py_name} (" in plain and f": {param.annotation}" in plain, (
                 op.call_path,
                 param.py_name,
             )
+
+
+def _plain(markdown: str) -> str:
+    """Markdown with its links and code spans reduced to their text."""
+    return re.sub(r"\[(`\w+`)\]\([^)\s]*\)", r"\1", markdown).replace("`", "")
+
+
+def test_every_params_typeddict_is_on_its_resource_page_with_its_keys(
+    api: Api, pages: dict[str, str]
+) -> None:
+    for module in api.resource_modules:
+        page = _plain(pages[f"{reference.ROOT}/resources/{module.module}.md"])
+        for typed in module.params:
+            start = page.index(f"### {typed.name} {{#{typed.name.lower()}}}")
+            section = page[start : page.find("\n### ", start + 1)]
+            for key in typed.fields:
+                assert f"- {key.wire_name} (" in section and f": {key.annotation}" in section, (
+                    typed.name,
+                    key,
+                )
 
 
 def test_every_resource_module_and_model_has_a_page_and_heading(api: Api, pages: dict[str, str]) -> None:

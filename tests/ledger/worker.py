@@ -7,6 +7,11 @@ Prints a JSON count of the answers.
 
 ``hang KIND TARGET EVENT_ID STARTED``: delivers one event whose handler touches STARTED and
 then blocks until the process is killed (or 120 s pass).
+
+``applied KIND TARGET SETUP EVENT_ID EFFECTS STARTED``: delivers one event through a ledger on
+the user's own connection (SETUP ``connect``: one not in autocommit; ``pool``: a psycopg_pool
+pool), appends its effect to EFFECTS, touches STARTED once the router answered, then blocks,
+connection open, until the process is killed (or 120 s pass).
 """
 
 from __future__ import annotations
@@ -29,8 +34,24 @@ THREADS = 16
 MAX_REDELIVERIES = 10_000  # bounded: a stuck claim fails the test instead of hanging it
 
 
-def ledger_for(kind: str, target: str, **options: Any) -> EventLedger:
-    return SQLiteLedger(target, **options) if kind == "sqlite" else PostgresLedger(target, **options)
+def ledger_for(kind: str, target: str, setup: str = "own", **options: Any) -> EventLedger:
+    """A ledger on the store; ``setup`` says whose connections it uses: ``own`` (the ledger's),
+    ``connect`` (the user's, opened the library's default way: not in autocommit) or ``pool``."""
+    if kind == "sqlite":
+        if setup == "connect":
+            import sqlite3
+
+            options["connect"] = lambda: sqlite3.connect(target, check_same_thread=False)
+        return SQLiteLedger(target, **options)
+    if setup == "connect":
+        import psycopg
+
+        options["connect"] = lambda: psycopg.connect(target)
+    elif setup == "pool":
+        import psycopg_pool
+
+        options["pool"] = psycopg_pool.ConnectionPool(target, min_size=1, max_size=4, open=True)
+    return PostgresLedger(target, **options)
 
 
 def delivery(event_id: str, object_id: str | None = None, created: int = 1_700_000_000) -> bytes:
@@ -101,6 +122,20 @@ def hang(kind: str, target: str, event_id: str, started: str) -> None:
     send(router, delivery(event_id))
 
 
+def applied_then_hang(kind: str, target: str, setup: str, event_id: str, effects: str, started: str) -> None:
+    router = WebhookRouter(SECRET, ledger=ledger_for(kind, target, setup))
+
+    @router.fallback
+    def apply(event: WebhookEvent) -> None:
+        with open(effects, "a") as f:
+            f.write(f"{event.id}\n")
+
+    status, _ = send(router, delivery(event_id))
+    with open(started, "w") as f:
+        f.write(str(status))
+    time.sleep(120)
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"deliver": deliver_plan, "hang": hang}[mode](*args)
+    {"deliver": deliver_plan, "hang": hang, "applied": applied_then_hang}[mode](*args)

@@ -138,7 +138,7 @@ async def test_the_client_made_pool_uses_aiohttp_and_closes(server: StripeServer
     server.reply(Reply(json={"id": "cus_1", "object": "customer"}))
     async with AsyncStripeClient(KEY, base_url=server.url) as client:
         await client.customers.retrieve("cus_1")
-        http = client._pool.http
+        http = client._http_client()
         assert isinstance(http, AiohttpClient)
         session = http._session
     assert session.closed
@@ -172,7 +172,7 @@ async def test_headers_are_case_insensitive_like_httpx(tclient, server: StripeSe
 
 async def test_an_error_never_quotes_the_query_string(tclient) -> None:
     tclient_closed = AsyncStripeClient(
-        KEY, base_url="http://127.0.0.1:9", max_retries=0, http_client=tclient._pool.http
+        KEY, base_url="http://127.0.0.1:9", max_retries=0, http_client=tclient._http_client()
     )
     with pytest.raises(APIConnectionError) as caught:
         await tclient_closed.customers.list(email="secret@example.com")

@@ -15,6 +15,7 @@ aiohttp.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,7 @@ class AiohttpClient:
         self._keepalive_expiry = keepalive_expiry
         self._session: Any = None  # aiohttp.ClientSession
         self.is_closed = False  # as httpx.AsyncClient: True once aclose() ran
+        self._proxies = environment_proxies()  # read once, as httpx reads them when made
 
     def _open(self) -> Any:
         import aiohttp
@@ -86,7 +88,13 @@ class AiohttpClient:
         )
         try:
             async with session.request(
-                method, url, headers=headers, data=body, allow_redirects=False, timeout=limits
+                method,
+                url,
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+                timeout=limits,
+                proxy=proxy_for(self._proxies, url) if self._proxies else None,
             ) as response:
                 payload = await response.read()
                 return AiohttpResponse(response.status, httpx.Headers(response.raw_headers), payload)
@@ -98,6 +106,39 @@ class AiohttpClient:
         self.is_closed = True
         if session is not None:
             await session.close()
+
+
+Proxies = tuple[tuple[str, str], ...]
+
+
+def environment_proxies() -> Proxies:
+    """``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` (any case) as httpx reads
+    them (``(("all", ...), ("http", ...), ("https", ...), ("no", ...))``), so both transports
+    leave through the same proxy; aiohttp's own ``trust_env`` ignores ``ALL_PROXY``."""
+    import urllib.request
+
+    found = urllib.request.getproxies_environment().items()
+    return tuple(sorted((k, v) for k, v in found if k in _PROXY_KEYS and v))
+
+
+_PROXY_KEYS = frozenset({"http", "https", "all", "no"})
+
+
+@functools.lru_cache(maxsize=256)
+def _proxy_for(proxies: Proxies, scheme: str, netloc: str) -> str | None:
+    import urllib.request
+
+    table = dict(proxies)
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if "no" in table and bypass(netloc, {"no": table["no"]}):
+        return None
+    return table.get(scheme) or table.get("all")
+
+
+def proxy_for(proxies: Proxies, url: str) -> str | None:
+    """The proxy a request to ``url`` goes through (None: direct), ``NO_PROXY`` honoured."""
+    scheme, _, rest = url.partition("://")
+    return _proxy_for(proxies, scheme, rest.split("/", 1)[0].split("?", 1)[0])
 
 
 def _httpx_error(exc: BaseException, method: str, url: str) -> httpx.TransportError:

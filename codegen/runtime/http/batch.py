@@ -9,10 +9,13 @@ cancellation and ``KeyboardInterrupt`` still stop the batch.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
+
+from ..errors import InvalidArgumentError
 
 T = TypeVar("T")
 
@@ -49,24 +52,37 @@ def _run_one(call: Callable[[], T]) -> Outcome[T]:
         return Outcome(error=exc)
 
 
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgumentError(
+            f"batch: {name} must be an int >= 1, got {type(value).__name__} {value!r:.40}", param=name
+        )
+    return value
+
+
 def run_threaded(calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
     """Run zero-argument callables (``lambda: client.refunds.create(charge=c)``) on a
-    thread pool sharing the client's connection pool; outcomes in call order."""
+    thread pool sharing the client's connection pool; outcomes in call order. Each call runs
+    in a copy of the caller's context (contextvars), so a current OpenTelemetry span is the
+    parent of its spans, as in the async batch."""
+    _positive("max_workers", max_workers)
     pending = list(calls)
     if not pending:
         return []
     with ThreadPoolExecutor(
         max_workers=min(max_workers, len(pending)), thread_name_prefix="lattice-stripe"
     ) as pool:
-        return list(pool.map(_run_one, pending))
+        futures = [pool.submit(contextvars.copy_context().run, _run_one, call) for call in pending]
+        return [future.result() for future in futures]
 
 
 async def run_gathered(
     calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None
 ) -> list[Outcome[T]]:
     """Await coroutines, or zero-argument callables returning them (so that at most
-    ``concurrency`` requests are started at a time); outcomes in call order."""
-    limit = asyncio.Semaphore(concurrency) if concurrency else None
+    ``concurrency`` requests are started at a time; None: all at once); outcomes in call
+    order."""
+    limit = None if concurrency is None else asyncio.Semaphore(_positive("concurrency", concurrency))
 
     async def one(call: Awaitable[T] | Callable[[], Awaitable[T]]) -> Outcome[T]:
         try:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import (
     APIConnectionError,
@@ -24,7 +24,7 @@ from ..errors import (
     unreadable_body,
 )
 from ..flows import drive, drive_async
-from ..objects.secrets import mask
+from ..objects.secrets import mask, printable
 from ..version import SDK_VERSION
 from ..webhooks import DEFAULT_WEBHOOK_TOLERANCE
 from .config import (
@@ -37,7 +37,7 @@ from .config import (
     _meter_events_url_for,
 )
 from .encoding import encode, encode_v2_query, flatten
-from .options import check_request_options
+from .options import check_no_controls, check_request_options
 
 # Importing this module (what `from lattice_stripe import StripeClient` does) and building a
 # client load neither attrs nor the models, shapes, pages, hooks or retry modules: those are
@@ -102,7 +102,8 @@ class _Pool:
         self.http = http
         self.owned = owned  # a caller-supplied httpx client is the caller's to close
         self.lock = threading.Lock()
-        self.loop: object = None  # async: the event loop the pool's connections belong to
+        self.loop: object = None  # async: the event loop a caller's http_client belongs to
+        self.loops: dict[Any, tuple[Any, Any]] = {}  # async, owned: loop -> (its pool, its closer)
         self.hooks: Hooks | None = None
 
     def shared_hooks(self) -> Hooks:
@@ -272,8 +273,9 @@ class _ClientCore(Generic[HttpT]):
             # "." and ".." are refused, not escaped: URL normalisation would turn
             # POST /v1/customers/. into POST /v1/customers (a create).
             if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
+                shown = "an empty string or a dot segment" if isinstance(value, str) else type(value).__name__
                 raise InvalidArgumentError(
-                    f"{op.call_path}: path parameter must be a non-empty id string, got {value!r}"
+                    f"{op.call_path}: path parameter must be a non-empty id string, got {shown}"
                 )
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
@@ -363,7 +365,18 @@ class _ClientCore(Generic[HttpT]):
             )
         if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
             raise InvalidArgumentError(
-                f"raw_request: path must start with '/' and carry no query (pass params=), got {path!r}"
+                "raw_request: path must start with '/' and carry no query (pass params=), got "
+                f"{printable(path) if isinstance(path, str) else type(path).__name__}",
+                param="path",
+            )
+        check_no_controls("raw_request: path", path)
+        # The path is sent as given: a "." or ".." segment (also percent-encoded) would be
+        # resolved by the transport into another endpoint, so it is refused instead.
+        if any(unquote(segment) in _DOT_SEGMENTS for segment in path.split("/")):
+            raise InvalidArgumentError(
+                "raw_request: path may not contain '.' or '..' segments (they would send the "
+                f"request to another path), got {path}",
+                param="path",
             )
         if params is not None and not isinstance(params, Mapping):
             raise InvalidArgumentError(f"raw_request: params must be a dict, got {type(params).__name__}")
@@ -444,22 +457,30 @@ class _ClientCore(Generic[HttpT]):
                     traced.attempt(attempt)
                 error: StripeError | None = None
                 status = headers = delay = None
+                broken: Exception | None = None  # the retry strategy's failure, if it failed
                 try:
                     response = yield prepared
                 except failed_attempt as exc:
                     error, transient, cause = self._connection_error(exc, prepared, attempt)
-                    delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
+                    delay, broken = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
                     if delay is None:
-                        raise error from cause
+                        raise error from broken or cause
                 else:
                     status, headers = response.status_code, response.headers
                     if status >= 300:
-                        delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
+                        delay, broken = self._retry_delay(
+                            prepared, op, attempt, status=status, headers=headers
+                        )
                     if delay is None:
                         body = response.content
                         release(response)
                         del response
-                        return finish(call, status, headers, body, attempt)
+                        try:
+                            return finish(call, status, headers, body, attempt)
+                        except StripeError as failed:
+                            if broken is None:
+                                raise
+                            raise failed from broken  # the answer it was asked about, not lost
                 finally:
                     if observer is not None and (error is not None or status is not None):
                         observer.received(attempt, status, headers, error, delay)
@@ -475,19 +496,28 @@ class _ClientCore(Generic[HttpT]):
 
     def _retry_delay(
         self, prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
-    ) -> float | None:
-        """The strategy's answer while the budget lasts, checked to be seconds or None."""
+    ) -> tuple[float | None, Exception | None]:
+        """The strategy's answer while the budget lasts, and the strategy's failure if it
+        raised or answered anything but 0 to ``MAX_RETRY_DELAY`` seconds or None (then no
+        retry: the caller gets this attempt's error, caused by the failure)."""
         if attempt > prepared.max_retries:
-            return None
-        from .retry import RetryAttempt
+            return None, None
+        from .retry import RetryAttempt, checked_delay
 
         failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
-        delay = (prepared.retry_strategy or self._config.retry_policy)(failed)
-        if delay is None:
-            return None
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
-            raise InvalidArgumentError(f"retry_strategy must return seconds >= 0 or None, got {delay!r}")
-        return float(delay)
+        try:
+            return checked_delay((prepared.retry_strategy or self._config.retry_policy)(failed)), None
+        except Exception as exc:
+            import logging
+
+            logging.getLogger(OBSERVE_LOGGER).error(
+                "%s %s: the retry strategy failed (%s); not retrying",
+                prepared.method,
+                prepared.path,
+                type(exc).__name__,
+                exc_info=True,
+            )
+            return None, exc
 
     def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
         if not self._config.tracing:
@@ -495,7 +525,8 @@ class _ClientCore(Generic[HttpT]):
         from ..observability.tracing import CallTrace, tracer_for
 
         account = prepared.headers.get("Stripe-Account")
-        return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
+        tracer = tracer_for(self._config.tracing)
+        return CallTrace(tracer, op, prepared.method, prepared.url, account, prepared.path)
 
     # -- parsing -----------------------------------------------------------------------
 
@@ -555,7 +586,11 @@ def _json_body(params: Mapping[str, Any]) -> bytes:
     try:
         return json.dumps(given, separators=(",", ":"), allow_nan=False, default=_json_value).encode("utf-8")
     except (TypeError, ValueError) as exc:  # a datetime, NaN: say so before sending
-        raise InvalidArgumentError(f"params must be JSON values: {exc}") from None
+        raise InvalidArgumentError(f"params must be JSON values: {exc}", param="params") from None
+    except RecursionError:  # as the form encoder refuses depth, not with a raw RecursionError
+        raise InvalidArgumentError(
+            "params nest too deep to encode as JSON (a dict or list containing itself?)", param="params"
+        ) from None
 
 
 def _json_value(value: Any) -> Any:
@@ -577,15 +612,18 @@ def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[s
             files.append((key, (key, bytes(value))))
         elif hasattr(value, "read"):
             name = str(getattr(value, "name", key)).replace("\\", "/").rsplit("/", 1)[-1]
-            files.append((key, (name, value.read())))
+            files.append((key, (check_no_controls(f"{key} filename", name), value.read())))
         elif isinstance(value, tuple):
             name, content, *content_type = value
             if hasattr(content, "read"):
                 content = content.read()
-            files.append((key, (name, content, *content_type)))
+            files.append((key, (check_no_controls(f"{key} filename", name), content, *content_type)))
         else:
             rest[key] = value
-    return files, dict(flatten(rest))
+    fields = dict(flatten(rest))
+    for name in (*fields, *(key for key, _ in files)):  # each becomes a Content-Disposition line
+        check_no_controls("multipart field name", name)
+    return files, fields
 
 
 class SyncBaseClient(_ClientCore["httpx.Client"]):
@@ -696,29 +734,34 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
     def _http_client(self) -> httpx.AsyncClient:
         """The pool for the running event loop. Connections belong to the loop that opened
-        them, so a client used across ``asyncio.run()`` calls gets a fresh pool on each new
-        loop (the old loop is closed: its pool cannot be closed, only dropped); a caller's
-        own ``http_client`` cannot be rebuilt, so it is refused before anything is sent."""
+        them, so each event loop gets a pool of its own (a client used across ``asyncio.run()``
+        calls, or by threads each running a loop), closed when that loop shuts down; a caller's
+        own ``http_client`` cannot be rebuilt, so another loop is refused before anything is sent."""
         import asyncio
 
         pool = self._pool
         loop = asyncio.get_running_loop()
-        if pool.loop is not loop:
-            if pool.http is not None and pool.loop is not None and not pool.owned:
+        if not pool.owned:
+            if pool.loop is None:
+                pool.loop = loop
+            elif pool.loop is not loop:
                 raise APIConnectionError(
                     "the http_client given to this AsyncStripeClient was first used on another event "
                     "loop and cannot be used on this one; nothing was sent (create the client, or "
                     "pass an httpx.AsyncClient created, inside each asyncio.run())"
                 )
-            if pool.owned:
-                pool.http = None
-            pool.loop = loop
-        if pool.http is None:
-            from .transport import new_async_http
+            http: httpx.AsyncClient = pool.http
+            return http
+        entry = pool.loops.get(loop)
+        if entry is None:
+            from .transport import close_with_loop, new_async_http
 
-            pool.http = new_async_http()
-        http: httpx.AsyncClient = pool.http
-        return http
+            with pool.lock:  # threads running loops of their own share the table
+                for old in [old for old in pool.loops if old.is_closed()]:
+                    del pool.loops[old]  # closed at its loop's shutdown (or died with it)
+                made = new_async_http()
+                entry = pool.loops[loop] = (made, close_with_loop(made))
+        return entry[0]  # type: ignore[no-any-return]
 
     @overload
     async def request(
@@ -839,11 +882,11 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         import asyncio
 
         pool = self._pool
-        if self._owns_pool and pool.owned and pool.http is not None:
-            if pool.loop is asyncio.get_running_loop():
-                await pool.http.aclose()
-            # else its connections died with the loop that opened them: nothing to close
-            pool.http = None
+        if self._owns_pool and pool.owned:
+            entry = pool.loops.pop(asyncio.get_running_loop(), None)
+            if entry is not None:
+                await entry[1].aclose()  # the closer closes this loop's pool
+            # Other loops' pools close when their loop shuts down.
 
     async def __aenter__(self) -> Self:
         return self

@@ -2,8 +2,9 @@
 
 Only values with one meaning on the wire are encoded: strings, integers, finite floats and
 decimals, bools, enum members, dicts with string keys and lists, nested at most
-``MAX_DEPTH`` deep. Anything else is an :class:`InvalidArgumentError` naming the bracket path,
-raised before any byte is sent.
+``MAX_DEPTH`` deep. Anything else is an :class:`InvalidArgumentError` naming the bracket path
+and the value's type (never the value: it may be a card number), raised before any byte is
+sent.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def _refuse(name: str, problem: str) -> InvalidArgumentError:
     return InvalidArgumentError(f"{name}: {problem}", param=name)
 
 
+def _key_problem(key: object) -> str:
+    if not isinstance(key, str):
+        return type(key).__name__
+    return "an empty string" if not key else "a key with [ or ]"
+
+
 def flatten(params: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """(key, value) pairs in bracket notation; ``None`` values are left out."""
     for key, value in params.items():
@@ -36,7 +43,7 @@ def flatten(params: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iter
             # A bracket or an empty key would change the structure Stripe decodes.
             raise _refuse(
                 prefix or "params",
-                f"dict keys must be non-empty strings without [ or ], got {type(key).__name__} {key!r:.40}",
+                f"dict keys must be non-empty strings without [ or ], got {_key_problem(key)}",
             )
         if value is None:
             continue
@@ -83,7 +90,7 @@ def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     else:
         raise _refuse(
             name,
-            f"must be a string, number, bool, list or dict, got {type(value).__name__} {value!r:.40}",
+            f"must be a string, number, bool, list or dict, got {type(value).__name__}",
         )
 
 

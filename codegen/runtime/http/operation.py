@@ -118,7 +118,8 @@ class Operation(Generic[T]):
     def check(self, params: Mapping[str, Any]) -> None:
         """Refuse wrong parameters before any HTTP: first the operation's guards (amounts in
         minor units), then each parameter's kind (``expand="customer"``, a model object where
-        an id belongs); nested fields are left to the type checker."""
+        an id belongs); nested fields are left to the type checker. A refused value is named
+        by its type only, never quoted: it may be a secret (``client_secret=b"..."``)."""
         for name in self.required:
             if params.get(name) is None:  # None would be left out of the body, not sent
                 raise InvalidArgumentError(f"{self.call_path}: {name} is required, got None", param=name)
@@ -135,14 +136,15 @@ class Operation(Generic[T]):
                 if isinstance(value, tuple) and "file" in self.kinds[name] and not _is_file_tuple(value):
                     raise InvalidArgumentError(
                         f"{self.call_path}: {name} must be (filename, content) or (filename, content, "
-                        f"content_type) with str names and bytes or a binary file, got {value!r:.80}",
+                        f"content_type) with str names and bytes or a binary file, got a tuple of "
+                        f"{', '.join(type(v).__name__ for v in value)}",
                         param=name,
                     )
                 continue
             if hasattr(value, "read") and "file" in self.kinds[name]:
                 continue
             raise InvalidArgumentError(
-                f"{self.call_path}: {name} must be {expected}, got {type(value).__name__} {value!r:.80}",
+                f"{self.call_path}: {name} must be {expected}, got {type(value).__name__}",
                 param=name,
             )
 

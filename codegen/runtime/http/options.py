@@ -113,6 +113,26 @@ def check_header(name: str, value: Any) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]").search
+
+
+def check_no_controls(name: str, value: str) -> str:
+    """The one rule for text that becomes part of a URL path or of a header line (a raw
+    request's path, a multipart field name or filename; header values pass the stricter
+    :func:`check_header`): no control character (CR, LF, TAB, NUL, DEL...). httpx refuses them
+    while sending, aiohttp's URL parser drops them silently (the request goes to another
+    path), and CR/LF in a header line forges the next one. Checked before anything is sent;
+    the value is not quoted (it may be a secret), only what was found and where."""
+    found = _CONTROL(value)
+    if found is not None:
+        raise InvalidArgumentError(
+            f"{name} may not contain control characters (CR, LF, TAB, NUL...); it has "
+            f"\\x{ord(found.group()):02x} at position {found.start()}",
+            param=name,
+        )
+    return value
+
+
 def check_seconds(name: str, value: Any, *, zero_ok: bool = False) -> float:
     """A finite number of seconds (> 0, or >= 0 with ``zero_ok``) as a float."""
     bound = ">= 0" if zero_ok else "> 0"
@@ -120,10 +140,12 @@ def check_seconds(name: str, value: Any, *, zero_ok: bool = False) -> float:
         raise InvalidArgumentError(
             f"{name} must be a number of seconds {bound}, got {_kind(value)} {value!r:.40}", param=name
         )
-    seconds = float(value)
+    small = isinstance(value, float) or abs(value) < 2**64  # float() of a huge int overflows
+    seconds = float(value) if small else math.inf
     if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero_ok):
+        shown = f"{value!r:.40}" if small else f"an int of {int(value).bit_length()} bits"
         raise InvalidArgumentError(
-            f"{name} must be a finite number of seconds {bound}, got {value!r}", param=name
+            f"{name} must be a finite number of seconds {bound}, got {shown}", param=name
         )
     return seconds
 

@@ -5,6 +5,12 @@ returning the seconds to wait before the next one, or None to stop. The client a
 while the request's ``max_retries`` budget lasts, and every retry replays the request as
 built, idempotency key included. :class:`RetryPolicy` is the default strategy.
 
+The strategy's answer is checked: seconds from 0 to :data:`MAX_RETRY_DELAY`, or None. An
+answer outside that (NaN, ``inf``, ``1e300``, ``True``, a string) and a strategy that raises
+both end the retries: the caller gets the error of the attempt the strategy was asked about
+(the 429, the timeout) with the strategy's failure as its ``__cause__``, and the failure is
+logged on the ``lattice_stripe`` logger.
+
 The order of the default decision matters: Stripe's own ``Stripe-Should-Retry`` header knows more
 than any status-code rule (it says *false* for a 500 whose charge may have gone through
 and *true* for some 4xx), so it is read first; only without it do status codes decide.
@@ -18,9 +24,13 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from ..errors import InvalidArgumentError
 from .options import check_seconds
 
 RETRYABLE_STATUSES = frozenset({409, 429})
+MAX_RETRY_DELAY = 300.0
+"""The longest wait a retry strategy (or ``RetryPolicy``) may ask for: five minutes. Longer
+parks a worker (or an ``await``) on one call; let that call fail and retry the job instead."""
 
 
 @attrs.frozen
@@ -71,7 +81,12 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         # Checked when the policy is made, not at the first retry (after a request was sent).
         for field in attrs.fields(RetryPolicy):
-            check_seconds(f"RetryPolicy.{field.name}", getattr(self, field.name), zero_ok=True)
+            name = f"RetryPolicy.{field.name}"
+            seconds = check_seconds(name, getattr(self, field.name), zero_ok=True)
+            if seconds > MAX_RETRY_DELAY:
+                raise InvalidArgumentError(
+                    f"{name} must be at most {MAX_RETRY_DELAY:g} seconds, got {seconds:g}", param=name
+                )
 
     def __call__(self, attempt: RetryAttempt) -> float | None:
         """Transient transport failures, and answers :func:`should_retry_status` allows."""
@@ -116,7 +131,8 @@ def backoff_delay(retries_done: int, policy: RetryPolicy, rand: float | None = N
     Jitter spreads clients that failed together so they do not retry together; the lower
     bound keeps a retry from firing immediately.
     """
-    base = min(policy.initial_delay * 2.0**retries_done, policy.max_delay)
+    # The exponent is capped: 2.0**1024 overflows, and the cap is reached long before.
+    base = min(policy.initial_delay * 2.0 ** min(retries_done, 64), policy.max_delay)
     factor = 0.5 + 0.5 * (random.random() if rand is None else rand)  # jitter, not crypto
     return base * factor
 
@@ -133,3 +149,27 @@ def retry_delay(
     if retry_after is not None and retry_after <= policy.max_retry_after:
         return retry_after
     return backoff_delay(retries_done, policy, rand)
+
+
+def checked_delay(answer: object) -> float | None:
+    """A strategy's answer as seconds to wait, or None; InvalidArgumentError if it is neither."""
+    if answer is None:
+        return None
+    if (
+        isinstance(answer, bool)
+        or not isinstance(answer, (int, float))
+        or not 0 <= answer <= MAX_RETRY_DELAY  # False for NaN; compares huge ints exactly
+    ):
+        raise InvalidArgumentError(
+            f"retry_strategy must return seconds from 0 to {MAX_RETRY_DELAY:g} or None, "
+            f"got {type(answer).__name__} {_shown(answer)}",
+            param="retry_strategy",
+        )
+    return float(answer)
+
+
+def _shown(value: object) -> str:
+    try:
+        return f"{value!r:.40}"
+    except ValueError:  # an int too long for str()
+        return "(too long to show)"

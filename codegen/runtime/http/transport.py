@@ -139,6 +139,26 @@ def new_async_http() -> Any:
     return httpx.AsyncClient()
 
 
+def close_with_loop(http: Any) -> Any:
+    """An async generator, started, whose cleanup closes ``http``: the running loop finalizes
+    it at shutdown (``asyncio.run`` calls ``shutdown_asyncgens`` before closing the loop), so
+    the pool is closed inside the loop that owns its connections instead of dropped unclosed.
+    Keep it referenced; ``await closer.aclose()`` closes the pool earlier."""
+
+    async def closer() -> Any:
+        try:
+            yield
+        finally:
+            await http.aclose()
+
+    agen = closer()
+    try:  # the first step reaches the yield without awaiting: run it here, synchronously
+        agen.__anext__().send(None)
+    except StopIteration:
+        pass
+    return agen
+
+
 _EMPTY = httpx.ByteStream(b"")
 
 

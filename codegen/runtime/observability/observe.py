@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..objects.secrets import printable
+
 if TYPE_CHECKING:
     from ..errors import StripeError
 
@@ -115,14 +117,14 @@ class Observer:
             logger.info(
                 "%s %s -> %s in %.1f ms (attempt %d, request_id=%s)",
                 self._method,
-                self._path,
+                printable(self._path),  # a log line data cannot split
                 outcome,
                 elapsed * 1000,
                 attempt,
                 request_id,
             )
             if retry_in is not None:
-                logger.info("%s %s: retrying in %.3f s", self._method, self._path, retry_in)
+                logger.info("%s %s: retrying in %.3f s", self._method, printable(self._path), retry_in)
         if self._hooks.on_response:
             event = ResponseEvent(
                 self._operation_id,

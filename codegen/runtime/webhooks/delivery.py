@@ -17,9 +17,11 @@ from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..flows import drive, drive_async
+from ..objects.secrets import printable
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
+    from ..observability.tracing import DeliveryTrace
     from .events import WebhookEvent
 
 logger = logging.getLogger("lattice_stripe.webhooks")
@@ -29,6 +31,11 @@ Ledger = EventLedger | AsyncEventLedger
 
 def is_async(ledger: Ledger) -> bool:
     return inspect.iscoroutinefunction(ledger.claim)
+
+
+def named(event: WebhookEvent) -> tuple[str, str]:
+    """The event's type and id as a log line may show them (signed data, still data)."""
+    return printable(str(event.type)), printable(str(event.id))
 
 
 def applied_event(event: WebhookEvent) -> AppliedEvent:
@@ -52,10 +59,10 @@ Answer = Callable[[int, dict[str, Any]], R]
 def refusal(event: WebhookEvent, claim: Claim | None, answer: Answer[R]) -> R | None:
     """The answer for a delivery whose handler must not run (None: run it)."""
     if claim is Claim.DONE:
-        logger.info("webhook %s %s already applied; not run again", event.type, event.id)
+        logger.info("webhook %s %s already applied; not run again", *named(event))
         return answer(200, {"received": True, "duplicate": True})
     if claim is Claim.BUSY:
-        logger.info("webhook %s %s is being handled elsewhere; Stripe will retry", event.type, event.id)
+        logger.info("webhook %s %s is being handled elsewhere; Stripe will retry", *named(event))
         return answer(409, {"error": {"type": "event_in_progress", "event": event.id}})
     if claim is None:
         return answer(500, {"error": {"type": "ledger_unavailable", "event": event.id}})
@@ -68,26 +75,39 @@ Step = tuple[str, tuple[Any, ...]]
 OUTCOMES = {200: "handled", 409: "in_progress", 500: "failed"}
 
 
-def _once(event: WebhookEvent, answer: Answer[R], seen: list[Claim | None]) -> Generator[Step, Any, R]:
+def _run(trace: DeliveryTrace | None) -> Generator[Step, Any, Any]:
+    """The handler's step, with the delivery's span current while it runs (the generator is
+    resumed in the thread or task that runs the handler)."""
+    token = trace.enter() if trace is not None else None
+    try:
+        return (yield ("run", ()))
+    finally:
+        if trace is not None:
+            trace.leave(token)
+
+
+def _once(
+    event: WebhookEvent, answer: Answer[R], seen: list[Claim | None], trace: DeliveryTrace | None
+) -> Generator[Step, Any, R]:
     """Claim, run, then record or release: the decisions, free of I/O."""
     owner = uuid.uuid4().hex
     try:
         claim: Claim | None = yield ("claim", (event.id, owner))
     except Exception:
-        logger.exception("webhook ledger claim for %s failed; Stripe will retry", event.id)
+        logger.exception("webhook ledger claim for %s failed; Stripe will retry", named(event)[1])
         claim = None
     seen.append(claim)
     refused = refusal(event, claim, answer)
     if refused is not None:
         return refused
-    response: R = yield ("run", ())
+    response: R = yield from _run(trace)
     try:
         if response.status != 200:
             yield ("release", (event.id, owner))
         elif not (yield ("complete", (owner, applied_event(event)))):
-            logger.warning("webhook %s %s: its claim expired while the handler ran", event.type, event.id)
+            logger.warning("webhook %s %s: its claim expired while the handler ran", *named(event))
     except Exception:
-        logger.exception("webhook ledger update for %s failed; its claim will expire", event.id)
+        logger.exception("webhook ledger update for %s failed; its claim will expire", named(event)[1])
     return response
 
 
@@ -103,9 +123,9 @@ def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any)
     response: R | None = None
     try:
         if ledger is None:
-            response = yield ("run", ())
+            response = yield from _run(trace)
         else:
-            response = yield from _once(event, answer, seen)
+            response = yield from _once(event, answer, seen, trace)
         return response
     finally:
         if trace is not None:

@@ -35,6 +35,7 @@ import attrs
 
 from ..errors import InvalidArgumentError, StripeError
 from ..objects.models import StripeObject, structurer_for
+from ..objects.secrets import mask
 from ..objects.shapes import AnyObject, Model
 from . import DEFAULT_WEBHOOK_TOLERANCE
 
@@ -96,8 +97,9 @@ class WebhookEventData(StripeObject):
     """The resource as a generated model (``Charge``, ``Invoice``, ``DeletedCustomer``...);
     an :class:`UnknownObject` when this SDK version does not know its ``object`` type."""
 
-    previous_attributes: dict[str, Any] | None = None
-    """For ``*.updated`` events: the changed fields' previous values, as sent."""
+    previous_attributes: dict[str, Any] | None = attrs.field(default=None, repr=mask)
+    """For ``*.updated`` events: the changed fields' previous values, as sent (any may be a
+    secret, an old ``client_secret``: the repr shows the keys only)."""
 
 
 @attrs.define(kw_only=True, weakref_slot=False)

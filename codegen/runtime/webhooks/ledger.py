@@ -10,6 +10,14 @@ Leases compare the workers' clocks (``time.time()``); keep hosts NTP-synced and 
 well above both the skew and the slowest handler. A handler that outlives its lease may run
 twice; ``complete`` then reports the lost claim.
 
+Each ledger method is one transaction the store begins and commits itself, whatever
+connection it is given: an answer of 200 means the claim and the completion are committed. A
+connection the caller hands over must be idle (no transaction of the caller's open); one that
+is not is refused (:class:`LedgerConnectionError`) rather than written into a transaction that
+would roll back later. Every wait is bounded (``timeout``, default :data:`DEFAULT_TIMEOUT`): a
+locked table or a database that does not answer fails the delivery with 500, well before
+Stripe gives up on it, instead of parking the worker.
+
 Stores implement :class:`EventLedger` (four methods, plain SQL, no ORM). This module has the
 SQLite store (stdlib; safe across threads and processes on one host);
 ``ledger_postgres`` has PostgreSQL for a fleet.
@@ -19,11 +27,12 @@ SQLite store (stdlib; safe across threads and processes on one host);
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,6 +45,11 @@ if TYPE_CHECKING:
 
 DEFAULT_LEASE = 300.0
 """Seconds a claim lives: longer than any handler should take."""
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds one ledger statement (and a connect) may wait before the delivery answers 500.
+Stripe expects a prompt answer and counts a slow one as failed and delivers again: a ledger
+wait must end well before, or redeliveries pile up behind stuck workers."""
 
 TABLE = "lattice_stripe_events"
 
@@ -103,10 +117,25 @@ def check_ledger(ledger: object) -> None:
         )
 
 
-def check_lease(lease: float) -> float:
-    if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not lease > 0:
-        raise InvalidArgumentError(f"lease must be a positive number of seconds, got {lease!r}")
+class LedgerConnectionError(RuntimeError):
+    """A connection the ledger was given cannot be used: it has a transaction open."""
+
+
+def check_lease(lease: float, name: str = "lease") -> float:
+    if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not 0 < lease < float("inf"):
+        raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {lease!r}", param=name)
     return float(lease)
+
+
+def busy(what: str) -> LedgerConnectionError:
+    return LedgerConnectionError(
+        f"the ledger's {what} has a transaction open; the ledger commits its own statements and "
+        "needs a connection that is idle between its calls (autocommit, or committed by its owner)"
+    )
+
+
+def statements(script: str) -> list[str]:
+    return [statement for statement in script.split(";") if statement.strip()]
 
 
 def applied(row: tuple[Any, ...] | None) -> AppliedEvent | None:
@@ -148,8 +177,10 @@ class SQLiteLedger:
     """The ledger in a SQLite file: one machine, any number of threads and processes.
 
     The schema is created on first use (or by :meth:`create_schema`). Each thread of each
-    process opens its own connection; WAL mode lets readers and one writer overlap.
-    ``clock`` is the time source for leases (seconds since the epoch).
+    process opens its own connection (``connect``, if given, opens it instead: it must not
+    hold a transaction of its own between the ledger's calls); WAL mode lets readers and one
+    writer overlap. ``timeout`` bounds a wait for another writer's lock. ``clock`` is the time
+    source for leases (seconds since the epoch).
     """
 
     def __init__(
@@ -158,10 +189,14 @@ class SQLiteLedger:
         *,
         lease: float = DEFAULT_LEASE,
         clock: Callable[[], float] = time.time,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect: Callable[[], sqlite3.Connection] | None = None,
     ) -> None:
         self.path = Path(path)
         self.lease = check_lease(lease)
+        self.timeout = check_lease(timeout, "timeout")
         self.clock = clock
+        self._connect = connect
         self._local = threading.local()
         self._schema_ready = False
 
@@ -173,37 +208,70 @@ class SQLiteLedger:
         if conn is None or self._local.pid != os.getpid():  # a forked child opens its own
             import sqlite3  # only where the SQLite store is used
 
-            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if self._connect is not None:
+                conn = self._connect()
+            else:
+                conn = sqlite3.connect(
+                    self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             self._local.conn, self._local.pid = conn, os.getpid()
             if not self._schema_ready:
-                conn.executescript(SQLITE_SCHEMA)
-                self._schema_ready = True
+                self._create_schema()
         return conn
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, begun and committed here whatever mode the connection is in."""
+        conn: sqlite3.Connection = self._local.conn
+        if conn.in_transaction:
+            raise busy("SQLite connection")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock now: no deadlock upgrading a read
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _create_schema(self) -> None:
+        with self._transaction() as conn:
+            for statement in statements(SQLITE_SCHEMA):
+                conn.execute(statement)
+        self._schema_ready = True
 
     def create_schema(self) -> None:
         """Create the table and index if they do not exist (first use does this too)."""
-        self._connection().executescript(SQLITE_SCHEMA)
+        self._connection()
+        self._create_schema()
 
     def claim(self, event_id: str, owner: str) -> Claim:
-        conn = self._connection()
+        self._connection()
         now = self.clock()
-        if conn.execute(_SQLITE_CLAIM, (event_id, owner, now + self.lease, now)).fetchone() is not None:
-            return Claim.ACQUIRED
-        row = conn.execute(f"SELECT done FROM {TABLE} WHERE event_id = ?", (event_id,)).fetchone()
-        # The row can vanish between the two statements (its owner released it): claim again.
-        return self.claim(event_id, owner) if row is None else Claim.DONE if row[0] else Claim.BUSY
+        with self._transaction() as conn:
+            if conn.execute(_SQLITE_CLAIM, (event_id, owner, now + self.lease, now)).fetchone():
+                return Claim.ACQUIRED
+            row = conn.execute(f"SELECT done FROM {TABLE} WHERE event_id = ?", (event_id,)).fetchone()
+        return Claim.DONE if row[0] else Claim.BUSY  # the row exists: the upsert did not insert
 
     def complete(self, owner: str, event: AppliedEvent) -> bool:
         values = (event.event_type, event.object_id, event.created, event.event_id, owner)
-        return self._connection().execute(_SQLITE_COMPLETE, values).rowcount == 1
+        self._connection()
+        with self._transaction() as conn:
+            return conn.execute(_SQLITE_COMPLETE, values).rowcount == 1
 
     def release(self, event_id: str, owner: str) -> None:
-        self._connection().execute(_SQLITE_RELEASE, (event_id, owner))
+        self._connection()
+        with self._transaction() as conn:
+            conn.execute(_SQLITE_RELEASE, (event_id, owner))
 
     def latest(self, object_id: str) -> AppliedEvent | None:
-        return applied(self._connection().execute(_SQLITE_LATEST, (object_id,)).fetchone())
+        conn = self._connection()
+        if conn.in_transaction:
+            raise busy("SQLite connection")
+        return applied(conn.execute(_SQLITE_LATEST, (object_id,)).fetchone())
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

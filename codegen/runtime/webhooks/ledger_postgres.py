@@ -2,8 +2,14 @@
 
 Same table and semantics as the SQLite store (see ``ledger``): one upsert claims an event or
 takes over an expired claim. Connections come from ``psycopg`` 3, imported on first use: one
-per thread for :class:`PostgresLedger`, one per ledger for :class:`AsyncPostgresLedger` (pass
-``connect`` to use your own pool or settings). Every statement runs in autocommit.
+per thread for :class:`PostgresLedger`, one per event loop for :class:`AsyncPostgresLedger`;
+``connect=`` opens them your way instead, and ``pool=`` (a ``psycopg_pool`` pool) lends one
+per ledger call.
+
+Each ledger call is one transaction begun and committed here (``conn.transaction()`` on an
+idle connection, autocommit or not), with ``statement_timeout`` set for it alone
+(``SET LOCAL``), so a connection or pool shared with the application keeps its settings. A
+connection that holds a transaction of its own is refused, never written into.
 """
 
 # ruff: noqa: S608  (SQL strings interpolate only the constant table name; values are bound)
@@ -11,16 +17,28 @@ per thread for :class:`PostgresLedger`, one per ledger for :class:`AsyncPostgres
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .ledger import DEFAULT_LEASE, TABLE, AppliedEvent, Claim, applied, check_lease
+from .ledger import (
+    DEFAULT_LEASE,
+    DEFAULT_TIMEOUT,
+    TABLE,
+    AppliedEvent,
+    Claim,
+    applied,
+    busy,
+    check_lease,
+    statements,
+)
 
 if TYPE_CHECKING:
     import psycopg
+    import psycopg_pool
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -65,12 +83,26 @@ def _complete_args(owner: str, event: AppliedEvent) -> tuple[Any, ...]:
     return (event.event_type, event.object_id, event.created, event.event_id, owner)
 
 
+def _idle(conn: Any) -> None:
+    from psycopg import pq
+
+    if conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        raise busy("PostgreSQL connection")
+
+
 class _Base:
-    def __init__(self, conninfo: str, *, lease: float, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, conninfo: str, *, lease: float, clock: Callable[[], float], timeout: float, pool: Any
+    ) -> None:
         self.conninfo = conninfo
         self.lease = check_lease(lease)
+        self.timeout = check_lease(timeout, "timeout")
         self.clock = clock
+        self.pool = pool
         self._schema_ready = False
+        # libpq's connect_timeout is whole seconds, at least 2.
+        self._connect_timeout = max(2, round(self.timeout))
+        self._bounded = f"SET LOCAL statement_timeout = {max(1, int(self.timeout * 1000))}"
 
     def __repr__(self) -> str:  # the conninfo may hold a password
         return f"{type(self).__name__}(lease={self.lease})"
@@ -81,69 +113,11 @@ class _Base:
 
 
 class PostgresLedger(_Base):
-    """The ledger in PostgreSQL through psycopg's sync API (WSGI workers, threads, processes)."""
+    """The ledger in PostgreSQL through psycopg's sync API (WSGI workers, threads, processes).
 
-    def __init__(
-        self,
-        conninfo: str = "",
-        *,
-        lease: float = DEFAULT_LEASE,
-        clock: Callable[[], float] = time.time,
-        connect: Callable[[], psycopg.Connection[Any]] | None = None,
-    ) -> None:
-        super().__init__(conninfo, lease=lease, clock=clock)
-        self._connect = connect
-        self._local = threading.local()
-
-    def _connection(self) -> psycopg.Connection[Any]:
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or self._local.pid != os.getpid():
-            import psycopg
-
-            conn = self._connect() if self._connect else psycopg.connect(self.conninfo, autocommit=True)
-            self._local.conn, self._local.pid = conn, os.getpid()
-            if not self._schema_ready:
-                self._create_schema(conn)
-        return conn
-
-    def _create_schema(self, conn: psycopg.Connection[Any]) -> None:
-        with conn.transaction():
-            conn.execute(_LOCKED_SCHEMA)
-            for statement in SCHEMA.split(";"):
-                conn.execute(statement)
-        self._schema_ready = True
-
-    def create_schema(self) -> None:
-        """Create the table and index if they do not exist (first use does this too)."""
-        self._create_schema(self._connection())
-
-    def claim(self, event_id: str, owner: str) -> Claim:
-        conn = self._connection()
-        returned = conn.execute(_CLAIM, self._claim_args(event_id, owner)).fetchone()
-        state = None if returned else conn.execute(_STATE, (event_id,)).fetchone()
-        result = _claimed(returned, state)
-        return self.claim(event_id, owner) if result is None else result
-
-    def complete(self, owner: str, event: AppliedEvent) -> bool:
-        return self._connection().execute(_COMPLETE, _complete_args(owner, event)).rowcount == 1
-
-    def release(self, event_id: str, owner: str) -> None:
-        self._connection().execute(_RELEASE, (event_id, owner))
-
-    def latest(self, object_id: str) -> AppliedEvent | None:
-        return applied(self._connection().execute(_LATEST, (object_id,)).fetchone())
-
-    def close(self) -> None:
-        """Close this thread's connection."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-
-
-class AsyncPostgresLedger(_Base):
-    """The ledger in PostgreSQL through psycopg's async API (ASGI routers).
-
-    It connects on first use; ``await ledger.aclose()`` (or ``async with``) closes it.
+    ``timeout`` bounds connecting and each statement (a locked table, a server that does not
+    answer). ``connect`` opens this thread's connection instead of ``conninfo``; ``pool``
+    (``psycopg_pool.ConnectionPool``) lends a connection per call instead of either.
     """
 
     def __init__(
@@ -152,64 +126,189 @@ class AsyncPostgresLedger(_Base):
         *,
         lease: float = DEFAULT_LEASE,
         clock: Callable[[], float] = time.time,
-        connect: Callable[[], Awaitable[psycopg.AsyncConnection[Any]]] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect: Callable[[], psycopg.Connection[Any]] | None = None,
+        pool: psycopg_pool.ConnectionPool[Any] | None = None,
     ) -> None:
-        super().__init__(conninfo, lease=lease, clock=clock)
+        super().__init__(conninfo, lease=lease, clock=clock, timeout=timeout, pool=pool)
+        self._connect = connect
+        self._local = threading.local()
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.broken or self._local.pid != os.getpid():
+            import psycopg
+
+            if self._connect is not None:
+                conn = self._connect()
+            else:
+                conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=self._connect_timeout)
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[psycopg.Connection[Any]]:
+        with contextlib.ExitStack() as stack:
+            if self.pool is not None:
+                conn = stack.enter_context(self.pool.connection(timeout=self.timeout))
+            else:
+                conn = self._connection()
+            _idle(conn)
+            with conn.transaction():
+                conn.execute(self._bounded)
+                yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        if not self._schema_ready:
+            self.create_schema()
+        with self._begin() as conn:
+            yield conn
+
+    def create_schema(self) -> None:
+        """Create the table and index if they do not exist (first use does this too)."""
+        with self._begin() as conn:
+            conn.execute(_LOCKED_SCHEMA)
+            for statement in statements(SCHEMA):
+                conn.execute(statement)
+        self._schema_ready = True
+
+    def claim(self, event_id: str, owner: str) -> Claim:
+        with self._transaction() as conn:
+            returned = conn.execute(_CLAIM, self._claim_args(event_id, owner)).fetchone()
+            state = None if returned else conn.execute(_STATE, (event_id,)).fetchone()
+        result = _claimed(returned, state)
+        # The row can vanish between the two statements (its owner released it): claim again.
+        return self.claim(event_id, owner) if result is None else result
+
+    def complete(self, owner: str, event: AppliedEvent) -> bool:
+        with self._transaction() as conn:
+            return conn.execute(_COMPLETE, _complete_args(owner, event)).rowcount == 1
+
+    def release(self, event_id: str, owner: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(_RELEASE, (event_id, owner))
+
+    def latest(self, object_id: str) -> AppliedEvent | None:
+        with self._transaction() as conn:
+            return applied(conn.execute(_LATEST, (object_id,)).fetchone())
+
+    def close(self) -> None:
+        """Close this thread's connection (not a pool's: the pool is yours)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+
+
+class AsyncPostgresLedger(_Base):
+    """The ledger in PostgreSQL through psycopg's async API (ASGI routers).
+
+    It connects on first use, once per event loop (a connection belongs to the loop that
+    opened it: one ledger serves ``asyncio.run()`` after ``asyncio.run()``); calls on one
+    connection take turns. ``await ledger.aclose()`` (or ``async with``) closes it. ``connect``
+    and ``pool`` (``psycopg_pool.AsyncConnectionPool``, made inside the loop that uses it) are
+    as for :class:`PostgresLedger`.
+    """
+
+    def __init__(
+        self,
+        conninfo: str = "",
+        *,
+        lease: float = DEFAULT_LEASE,
+        clock: Callable[[], float] = time.time,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect: Callable[[], Awaitable[psycopg.AsyncConnection[Any]]] | None = None,
+        pool: psycopg_pool.AsyncConnectionPool[Any] | None = None,
+    ) -> None:
+        super().__init__(conninfo, lease=lease, clock=clock, timeout=timeout, pool=pool)
         self._connect = connect
         self._conn: psycopg.AsyncConnection[Any] | None = None
-        self._connecting = asyncio.Lock()  # concurrent first deliveries open one connection
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._turn = asyncio.Lock()  # replaced per loop (a lock belongs to its loop)
 
     async def __aenter__(self) -> AsyncPostgresLedger:
-        await self._connection()
+        async with self._transaction():
+            pass
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    def _on_this_loop(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            conn, self._conn = self._conn, None
+            if conn is not None and not conn.closed:
+                conn.pgconn.finish()  # its loop is gone: close the socket without awaiting it
+            self._loop, self._turn = loop, asyncio.Lock()
+        return self._turn
+
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
-        async with self._connecting:
-            if self._conn is None or self._conn.closed:
-                import psycopg
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            import psycopg
 
-                if self._connect:
-                    conn = await self._connect()
-                else:
-                    conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-                if not self._schema_ready:
-                    await self._create_schema(conn)
-                self._conn = conn
-            return self._conn
+            if self._connect is not None:
+                conn = await self._connect()
+            else:
+                conn = await psycopg.AsyncConnection.connect(
+                    self.conninfo, autocommit=True, connect_timeout=self._connect_timeout
+                )
+            self._conn = conn
+        return conn
 
-    async def _create_schema(self, conn: psycopg.AsyncConnection[Any]) -> None:
-        async with conn.transaction():
-            await conn.execute(_LOCKED_SCHEMA)
-            for statement in SCHEMA.split(";"):
-                await conn.execute(statement)
-        self._schema_ready = True
+    @contextlib.asynccontextmanager
+    async def _begin(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        async with contextlib.AsyncExitStack() as stack:
+            if self.pool is not None:
+                conn = await stack.enter_async_context(self.pool.connection(timeout=self.timeout))
+            else:
+                await stack.enter_async_context(self._on_this_loop())
+                conn = await self._connection()
+            _idle(conn)
+            async with conn.transaction():
+                await conn.execute(self._bounded)
+                yield conn
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        if not self._schema_ready:
+            await self.create_schema()
+        async with self._begin() as conn:
+            yield conn
 
     async def create_schema(self) -> None:
         """Create the table and index if they do not exist (first use does this too)."""
-        await self._create_schema(await self._connection())
+        async with self._begin() as conn:
+            await conn.execute(_LOCKED_SCHEMA)
+            for statement in statements(SCHEMA):
+                await conn.execute(statement)
+        self._schema_ready = True
 
     async def claim(self, event_id: str, owner: str) -> Claim:
-        conn = await self._connection()
-        returned = await (await conn.execute(_CLAIM, self._claim_args(event_id, owner))).fetchone()
-        state = None if returned else await (await conn.execute(_STATE, (event_id,))).fetchone()
+        async with self._transaction() as conn:
+            returned = await (await conn.execute(_CLAIM, self._claim_args(event_id, owner))).fetchone()
+            state = None if returned else await (await conn.execute(_STATE, (event_id,))).fetchone()
         result = _claimed(returned, state)
         return await self.claim(event_id, owner) if result is None else result
 
     async def complete(self, owner: str, event: AppliedEvent) -> bool:
-        conn = await self._connection()
-        return (await conn.execute(_COMPLETE, _complete_args(owner, event))).rowcount == 1
+        async with self._transaction() as conn:
+            return (await conn.execute(_COMPLETE, _complete_args(owner, event))).rowcount == 1
 
     async def release(self, event_id: str, owner: str) -> None:
-        await (await self._connection()).execute(_RELEASE, (event_id, owner))
+        async with self._transaction() as conn:
+            await conn.execute(_RELEASE, (event_id, owner))
 
     async def latest(self, object_id: str) -> AppliedEvent | None:
-        conn = await self._connection()
-        return applied(await (await conn.execute(_LATEST, (object_id,))).fetchone())
+        async with self._transaction() as conn:
+            return applied(await (await conn.execute(_LATEST, (object_id,))).fetchone())
 
     async def aclose(self) -> None:
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        """Close this ledger's connection (not a pool's: the pool is yours)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if self._loop is asyncio.get_running_loop():
+                await conn.close()
+            elif not conn.closed:
+                conn.pgconn.finish()

@@ -29,7 +29,7 @@ import attrs
 from ..errors import InvalidArgumentError
 from ..observability.tracing import check_tracing
 from . import DEFAULT_WEBHOOK_TOLERANCE
-from .delivery import Ledger, deliver, deliver_async, is_async
+from .delivery import Ledger, deliver, deliver_async, is_async, named
 from .events import (
     WebhookError,
     WebhookEvent,
@@ -172,7 +172,7 @@ class WebhookRouter:
 
     @staticmethod
     def _failed(event: WebhookEvent) -> WebhookResponse:
-        logger.exception("webhook handler for %s %s failed; Stripe will retry", event.type, event.id)
+        logger.exception("webhook handler for %s %s failed; Stripe will retry", *named(event))
         return WebhookResponse.of(500, {"error": {"type": "handler_failed", "event": event.id}})
 
     def handle(self, payload: bytes, sig_header: str | bytes | None) -> WebhookResponse:
@@ -257,6 +257,11 @@ class WebhookASGIApp:
         limit = self.router.max_body_size
         headers: list[tuple[bytes, bytes]] = scope.get("headers") or []
         signature = b",".join(v for k, v in headers if k.lower() == b"stripe-signature") or None
+        declared = [v for k, v in headers if k.lower() == b"content-length"]
+        if declared and declared[0].isdigit() and int(declared[0]) > limit:
+            # At once, as the WSGI app does: reading first would wait for a body that may never
+            # come (a 10 GiB declaration with two bytes sent holds the connection open).
+            return WebhookResponse.of(413, {"error": {"type": "body_too_large", "limit": limit}})
         chunks: list[bytes] = []
         size = 0
         while True:

@@ -13,6 +13,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -158,7 +159,7 @@ class CreditNote(StripeObject):
     out_of_band_amount: int | None = None
     """Amount that was credited outside of Stripe."""
 
-    pdf: str
+    pdf: str = attrs.field(repr=mask)
     """The link to download the PDF of the credit note."""
 
     post_payment_amount: int

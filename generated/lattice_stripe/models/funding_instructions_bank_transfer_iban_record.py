@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -44,5 +45,5 @@ class FundingInstructionsBankTransferIbanRecord(StripeObject):
     alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     """
 
-    iban: str
+    iban: str = attrs.field(repr=mask)
     """The IBAN of the account."""

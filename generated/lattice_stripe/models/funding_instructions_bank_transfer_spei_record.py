@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -42,5 +43,5 @@ class FundingInstructionsBankTransferSpeiRecord(StripeObject):
     bank_name: str
     """The short banking institution name"""
 
-    clabe: str
+    clabe: str = attrs.field(repr=mask)
     """The CLABE number"""

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -73,7 +74,7 @@ class GelatoDocumentReport(StripeObject):
     last_name: str | None = None
     """Last name as it appears in the document."""
 
-    number: str | None = None
+    number: str | None = attrs.field(default=None, repr=mask)
     """Document ID number."""
 
     sex: Literal["[redacted]", "female", "male", "unknown"] | None = None

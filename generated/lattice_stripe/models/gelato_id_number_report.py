@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -42,7 +43,7 @@ class GelatoIdNumberReport(StripeObject):
     first_name: str | None = None
     """First name."""
 
-    id_number: str | None = None
+    id_number: str | None = attrs.field(default=None, repr=mask)
     """ID number. When `id_number_type` is `us_ssn`, only the last 4 digits are present."""
 
     id_number_type: Literal["br_cpf", "sg_nric", "us_ssn"] | None = None

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -49,7 +50,7 @@ class GelatoVerifiedOutputs(StripeObject):
     first_name: str | None = None
     """The user's verified first name."""
 
-    id_number: str | None = None
+    id_number: str | None = attrs.field(default=None, repr=mask)
     """The user's verified id number."""
 
     id_number_type: Literal["br_cpf", "sg_nric", "us_ssn"] | None = None

@@ -438,7 +438,7 @@ class Invoice(StripeObject):
     prefixed with `upcoming_in`.
     """
 
-    invoice_pdf: str | None = None
+    invoice_pdf: str | None = attrs.field(default=None, repr=mask)
     """The link to download the PDF for the invoice. If the invoice has not been finalized yet,
     this will be null.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -32,7 +33,7 @@ class NotificationEventData(StripeObject):
     of the object key.
     """
 
-    previous_attributes: dict[str, Any] | None = None
+    previous_attributes: dict[str, Any] | None = attrs.field(default=None, repr=mask)
     """Object containing the names of the updated attributes and their values prior to the event
     (only included in events of type `*.updated`). If an array attribute has any updated
     elements, this object contains the entire array. In Stripe API versions 2017-04-06 or

@@ -40,5 +40,5 @@ class PaymentIntentNextActionBoleto(StripeObject):
     number: str | None = None
     """The boleto number."""
 
-    pdf: str | None = None
+    pdf: str | None = attrs.field(default=None, repr=mask)
     """The URL to the downloadable boleto voucher PDF."""

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -38,7 +39,7 @@ class SourceTransactionChfCreditTransferData(StripeObject):
     sender_address_line1: str | None = None
     """Sender's line 1 address."""
 
-    sender_iban: str | None = None
+    sender_iban: str | None = attrs.field(default=None, repr=mask)
     """Sender's bank account IBAN."""
 
     sender_name: str | None = None

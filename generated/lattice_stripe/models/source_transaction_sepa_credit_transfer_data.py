@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -30,7 +31,7 @@ class SourceTransactionSepaCreditTransferData(StripeObject):
     reference: str | None = None
     """Reference associated with the transfer."""
 
-    sender_iban: str | None = None
+    sender_iban: str | None = attrs.field(default=None, repr=mask)
     """Sender's bank account IBAN."""
 
     sender_name: str | None = None

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -48,4 +49,4 @@ class SourceTypeMultibanco(StripeObject):
     refund_account_holder_address_postal_code: str | None = None
     refund_account_holder_address_state: str | None = None
     refund_account_holder_name: str | None = None
-    refund_iban: str | None = None
+    refund_iban: str | None = attrs.field(default=None, repr=mask)
