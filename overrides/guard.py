@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar, cast
 
 from lattice_stripe._runtime.errors import InvalidArgumentError
-from lattice_stripe._runtime.http.options import OPTION_NAMES
+from lattice_stripe._runtime.http.options import OPTION_NAMES, refuse_unknown_options
 
 from .registry import PARAM_OVERRIDES, ParamOverride
 
@@ -57,6 +57,12 @@ class GuardedCall:
 Check = Callable[[GuardedCall], None]
 
 
+def guard(check: Check, call_path: str) -> Callable[[F], F]:
+    """:func:`guarded` as a decorator: generated methods are defined in their public class,
+    so type checkers and tracebacks name that class."""
+    return lambda generated: guarded(generated, check, call_path)
+
+
 def guarded(generated: F, check: Check, call_path: str) -> F:
     """The public method: bind the arguments to ``generated``'s signature (a ``TypeError``
     naming ``call_path`` comes first), run ``check``, then call ``generated``. It shows the
@@ -94,12 +100,8 @@ def _run(
         raise TypeError(_signature_error(signature, call_path, args, exc)) from None
     bound.pop("self", None)
     options = bound.pop("options", {})
-    unknown = set(options) - OPTION_NAMES
-    if unknown:
-        raise InvalidArgumentError(
-            f"{call_path}: unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
-            f"request options are {', '.join(sorted(OPTION_NAMES))}"
-        )
+    if not OPTION_NAMES.issuperset(options):
+        refuse_unknown_options(call_path, options, list(signature.parameters)[1:-1])
     call = GuardedCall(call_path, resource._client, bound, options)
     check(call)
     for message in call.warnings:
@@ -109,7 +111,7 @@ def _run(
 def _signature_error(
     signature: inspect.Signature, call_path: str, args: tuple[Any, ...], exc: TypeError
 ) -> str:
-    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_ONLY][1:]
+    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]
     if len(args) > len(positional):
         takes = f"{len(positional)} positional argument{'s' if len(positional) != 1 else ''}"
         named = f" ({', '.join(positional)})" if positional else ""

@@ -75,6 +75,7 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "construct_event",
             "generate_test_header",
             "WebhookEvent",
+            "UnknownEventType",
             "WebhookError",
             "SignatureVerificationError",
             "MissingSignatureError",

@@ -171,7 +171,7 @@ class Resource:
     chain: tuple[str, ...]
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    guards: Guards | None = None  # when set, the generated class is _<Class>Base
+    guards: Guards | None = None  # when set, its methods are decorated with `guard(...)`
 
 
 @attrs.frozen
@@ -191,7 +191,7 @@ class ResourceModule:
         for r in self.resources:
             if r.guards:
                 wanted.setdefault(r.guards.module, set()).add(r.guards.checks)
-                wanted.setdefault("guard", set()).add("guarded")
+                wanted.setdefault("guard", set()).add("guard")
         return tuple((module, tuple(sorted(names))) for module, names in sorted(wanted.items()))
 
 
@@ -249,3 +249,9 @@ class Api:
     notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) of `lattice_stripe`
     fake: FakeTables = FakeTables()  # see codegen.ir.fake
+
+    @property
+    def event_families(self) -> tuple[str, ...]:
+        """``"invoice.*"``-style patterns that match at least one listed event type."""
+        parts = [t.split(".") for t in self.event_types]
+        return tuple(sorted({".".join(p[:n]) + ".*" for p in parts for n in range(1, len(p))}))

@@ -52,7 +52,7 @@ def test_every_operation_is_a_method_on_both_clients() -> None:
         assert inspect.iscoroutinefunction(amethod), op.call_path
         params = inspect.signature(method).parameters
         assert list(params) == list(inspect.signature(amethod).parameters)
-        positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_ONLY]
+        positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]  # by keyword too
         keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
         assert tuple(positional) == op.path_params, op.call_path
         assert sorted(keywords) == sorted(identifier(p) for p in op.params), op.call_path

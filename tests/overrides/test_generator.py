@@ -219,8 +219,8 @@ def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path, old_spec: Pat
     assert main(["generate", *args]) == 0
     assert main(["check-generated", *args]) == 0
     source = (out / "lattice_stripe" / "resources" / "accounts.py").read_text()
-    assert "class Accounts(_AccountsBase):" in source
-    assert 'reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")' in source
+    assert "class Accounts(SyncResource):" in source
+    assert '    @guard(AccountsGuards.reject, "accounts.reject")\n    def reject(' in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     code = """
 from lattice_stripe import StripeClient

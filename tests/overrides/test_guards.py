@@ -64,7 +64,7 @@ async def test_reject_leaves_other_api_versions_to_stripe(any_client: Any, serve
 def test_reject_shows_the_generated_signature(client: Any) -> None:
     sig = inspect.signature(client.accounts.reject)
     assert str(sig.parameters["reason"].annotation) == "Literal['fraud', 'terms_of_service', 'other']"
-    assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_ONLY
+    assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     assert "With Connect, you can reject accounts that you have flagged as suspicious" in (
         client.accounts.reject.__doc__ or ""
     )
@@ -73,15 +73,21 @@ def test_reject_shows_the_generated_signature(client: Any) -> None:
 # --- accounts.login_links.create(account) ----------------------------------------------
 
 
-async def test_login_link_takes_the_account_positionally(any_client: Any, server: StripeServer) -> None:
-    await call(any_client, "accounts.login_links.create", "acct_1")
+@pytest.mark.parametrize("by_keyword", [False, True])
+async def test_login_link_takes_the_account_positionally_or_by_keyword(
+    any_client: Any, server: StripeServer, by_keyword: bool
+) -> None:
+    args, kwargs = ((), {"account": "acct_1"}) if by_keyword else (("acct_1",), {})
+    await call(any_client, "accounts.login_links.create", *args, **kwargs)
     assert (server.last.method, server.last.path) == ("POST", "/v1/accounts/acct_1/login_links")
     sig = inspect.signature(any_client.accounts.login_links.create)
-    assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_ONLY
+    assert sig.parameters["account"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
-@pytest.mark.parametrize("args, kwargs", [((), {"account": "acct_1"}), ((), {}), (("",), {}), ((None,), {})])
-async def test_login_link_without_a_positional_account_is_refused(
+@pytest.mark.parametrize(
+    "args, kwargs", [((), {}), (("",), {}), ((None,), {}), (("acct_1",), {"account": "a"})]
+)
+async def test_login_link_without_one_account_is_refused(
     any_client: Any, server: StripeServer, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
     with pytest.raises(TypeError):

@@ -151,10 +151,11 @@ def test_unexpanded_field_stays_an_id(client, server: StripeServer) -> None:
 
 @pytest.mark.parametrize("bad", ["", None, 42, ".", ".."])
 def test_empty_or_non_string_id_is_refused_before_http(client, server: StripeServer, bad) -> None:
-    with pytest.raises(InvalidArgumentError, match="path parameter"):
+    with pytest.raises(InvalidArgumentError, match=r"customers\.retrieve: customer must be a non-empty id"):
         client.customers.retrieve(bad)
-    with pytest.raises(InvalidArgumentError):
+    with pytest.raises(InvalidArgumentError, match=": transaction must be a non-empty id") as caught:
         client.customers.balance_transactions.retrieve("cus_1", bad)
+    assert caught.value.param == "transaction"
     assert server.requests == []
 
 

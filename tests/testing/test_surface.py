@@ -96,7 +96,7 @@ def test_each_mistake_raises_invalid_request_error_naming_the_param(kind: str) -
             params, param = probes(call)[kind]
             ids, _ = arguments(call)
             with pytest.raises(InvalidRequestError) as caught:
-                client.request(_loose(client, call), tuple(ids), params, {})
+                client._request(_loose(client, call), tuple(ids), params, {})
             assert caught.value.param == param, call
             assert caught.value.http_status == 400
             assert param in str(caught.value)

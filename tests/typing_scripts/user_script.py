@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from lattice_stripe import AsyncStripeClient, CardError, StripeClient, WebhookEvent
+from lattice_stripe import (
+    AsyncStripeClient,
+    CardError,
+    StripeClient,
+    UnknownEventType,
+    WebhookEvent,
+    WebhookRouter,
+)
 from lattice_stripe.models import Customer, UnknownObject
 
 
@@ -42,8 +49,54 @@ def meter(client: StripeClient, customer: str) -> None:
     )
 
 
+def subscribe(client: StripeClient) -> None:
+    client.subscriptions.create(
+        customer="cus_1",
+        items=[
+            {"price": "price_1", "quantity": 2},
+            {
+                "price_data": {
+                    "currency": "usd",
+                    "product": "prod_1",
+                    "recurring": {"interval": "month"},
+                    "unit_amount": 500,
+                }
+            },
+        ],
+        expand=["latest_invoice"],
+    )
+    client.checkout.sessions.create(
+        success_url="https://example.com/done",
+        mode="payment",
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1000, "product_data": {"name": "Tee"}},
+                "quantity": 1,
+            }
+        ],
+    )
+    client.subscription_schedules.create(
+        customer="cus_1", phases=[{"items": [{"price": "price_1"}], "end_date": 1798761600}]
+    )
+    client.accounts.login_links.create(account="acct_1")  # a path parameter by keyword
+    client.invoices.finalize("in_1", auto_advance=False, idempotency_key="k1", timeout=5.0)
+
+
 def on_event(event: WebhookEvent) -> bool:
-    return event.is_type("payment_intent.succeeded", "invoice.paid")
+    return event.is_type("payment_intent.succeeded", "invoice.paid") or event.is_type(UnknownEventType("x.y"))
+
+
+def endpoint(hooks: WebhookRouter) -> None:
+    @hooks.on("invoice.paid", "customer.subscription.*")
+    def paid(event: WebhookEvent) -> None:
+        print(event.id)
+
+    @hooks.on(UnknownEventType("invoice.some_future_type"))
+    async def later(event: WebhookEvent) -> None:
+        print(event.id)
+
+    hooks.asgi()
+    hooks.wsgi(path="/stripe/webhooks")
 
 
 async def later() -> None:

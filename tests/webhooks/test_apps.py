@@ -5,21 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
 import pytest
-import uvicorn
 
 from lattice_stripe import InvalidArgumentError, WebhookEvent, WebhookRouter, models
 from lattice_stripe._runtime.webhooks.router import UnknownEventTypeWarning
-from tests.webhooks.helpers import SECRET, charge_event, signed
+from tests.webhooks.helpers import SECRET, charge_event, signed, uvicorn_server, wsgiref_server
 
 # -- dispatch -------------------------------------------------------------------------------
 
@@ -105,44 +100,6 @@ async def test_async_handle_runs_sync_and_async_handlers() -> None:
 
 
 # -- real servers ---------------------------------------------------------------------------
-
-
-@contextmanager
-def uvicorn_server(app: Any) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def wsgiref_server(app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 SERVERS: dict[str, Callable[[WebhookRouter], Any]] = {
@@ -238,31 +195,3 @@ def test_wsgi_chunked_body_without_length_is_refused() -> None:
 
     body = b"".join(app({"REQUEST_METHOD": "POST", "wsgi.input": None, "CONTENT_LENGTH": ""}, start_response))
     assert answers == ["411 Length Required"] and b"length_required" in body
-
-
-def test_mounts_in_starlette() -> None:
-    starlette_routing = pytest.importorskip("starlette.routing")
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient
-
-    router, seen = _router()
-    app = Starlette(routes=[starlette_routing.Mount("/stripe/webhooks", app=router.asgi())])
-    with TestClient(app) as http:
-        payload, header = signed(charge_event())
-        assert (
-            http.post("/stripe/webhooks", content=payload, headers={"stripe-signature": header}).status_code
-            == 200
-        )
-    assert seen == [("charge", "charge.succeeded")]
-
-
-def test_mounts_in_flask() -> None:
-    flask = pytest.importorskip("flask")
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
-
-    router, seen = _router()
-    app = flask.Flask(__name__)
-    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/stripe/webhooks": router.wsgi()})  # type: ignore[method-assign]
-    payload, header = signed(charge_event())
-    response = app.test_client().post("/stripe/webhooks", data=payload, headers={"stripe-signature": header})
-    assert response.status_code == 200 and seen == [("charge", "charge.succeeded")]

@@ -184,6 +184,14 @@ class _ClientCore(Generic[HttpT]):
         self._pool = _Pool(http_client, owned=http_client is None)
         self._owns_pool = True
 
+    if not TYPE_CHECKING:  # a type checker must still refuse unknown names
+
+        def __getattr__(self, name: str) -> Any:
+            """Runs only when the attribute is missing: it names what was probably meant."""
+            from .resource import no_attribute
+
+            no_attribute(self, name)
+
     @property
     def config(self) -> ClientConfig:
         return self._config
@@ -266,16 +274,17 @@ class _ClientCore(Generic[HttpT]):
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
         op.check(params)
         if options:
-            check_request_options(op.call_path, options)
+            check_request_options(op.call_path, options, op.kinds)
         config = self._config
         segments = []
-        for value in path_args:
+        for index, value in enumerate(path_args):
             # "." and ".." are refused, not escaped: URL normalisation would turn
             # POST /v1/customers/. into POST /v1/customers (a create).
             if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
+                name = self._path_param(op.call_path, index)
                 shown = "an empty string or a dot segment" if isinstance(value, str) else type(value).__name__
                 raise InvalidArgumentError(
-                    f"{op.call_path}: path parameter must be a non-empty id string, got {shown}"
+                    f"{op.call_path}: {name} must be a non-empty id string, got {shown}", param=name
                 )
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
@@ -344,6 +353,20 @@ class _ClientCore(Generic[HttpT]):
         )
 
     # -- raw requests ------------------------------------------------------------------
+
+    def _path_param(self, call_path: str, index: int) -> str:
+        """The name of a method's ``index``-th path parameter, read from its signature (only
+        for an error: operations carry their paths without names)."""
+        import inspect
+
+        method: Any = self
+        for part in call_path.split("."):
+            method = getattr(method, part, None)
+        if not callable(method):
+            return "path parameter"
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        names = [p.name for p in inspect.signature(method).parameters.values() if p.kind in kinds]
+        return names[index] if index < len(names) else "path parameter"
 
     def _raw_call(
         self,
@@ -640,7 +663,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         http: httpx.Client = pool.http
         return http
 
-    def request(
+    def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -653,7 +676,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         result: T = self._exchange(call, self._result)
         return result
 
-    def request_raw(
+    def _request_raw(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -704,7 +727,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         ``ListObject`` of those that auto-pages by re-sending this call.
         """
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
-        result: StripeObject = client.request(op, (), dict(params or {}), options)
+        result: StripeObject = client._request(op, (), dict(params or {}), options)
         return result
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
@@ -764,7 +787,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         return entry[0]  # type: ignore[no-any-return]
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[ListObject[T]],
         path_args: tuple[str, ...],
@@ -773,7 +796,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> AsyncListObject[T]: ...
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[SearchResult[T]],
         path_args: tuple[str, ...],
@@ -782,7 +805,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> AsyncSearchResult[T]: ...
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[V2ListObject[T]],
         path_args: tuple[str, ...],
@@ -799,7 +822,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         options: Mapping[str, Any],
     ) -> T: ...
 
-    async def request(
+    async def _request(
         self,
         op: Operation[Any],
         path_args: tuple[str, ...],
@@ -816,7 +839,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
         return as_async(super()._result(call, status, headers, body, attempts))
 
-    async def request_raw(
+    async def _request_raw(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -866,7 +889,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> StripeObject:
         """Call an endpoint this package does not generate; see ``StripeClient.raw_request``."""
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
-        result: StripeObject = await client.request(op, (), dict(params or {}), options)
+        result: StripeObject = await client._request(op, (), dict(params or {}), options)
         return result
 
     async def batch(

@@ -365,7 +365,7 @@ class MeterEventStream:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    step.session.client.request(o.sending, (), {"events": batch.events}, {})
+                    step.session.client._request(o.sending, (), {"events": batch.events}, {})
                 except Exception as exc:
                     with self._lock:
                         failure = core.refused(batch, exc)
@@ -376,7 +376,7 @@ class MeterEventStream:
                 _report_failure(o.on_error, failure)
 
     def _open(self) -> Session[SyncBaseClient]:
-        body = self._client.request(self._o.opening, (), {}, {})
+        body = self._client._request(self._o.opening, (), {}, {})
         session_id, token, expires_at = _session_fields(body)
         return Session(
             session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
@@ -544,7 +544,7 @@ class AsyncMeterEventStream:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    await step.session.client.request(o.sending, (), {"events": batch.events}, {})
+                    await step.session.client._request(o.sending, (), {"events": batch.events}, {})
                 except Exception as exc:
                     failure = core.refused(batch, exc)
                 else:
@@ -554,7 +554,7 @@ class AsyncMeterEventStream:
                 _report_failure(o.on_error, failure)
 
     async def _open(self) -> Session[AsyncBaseClient]:
-        body = await self._client.request(self._o.opening, (), {}, {})
+        body = await self._client._request(self._o.opening, (), {}, {})
         session_id, token, expires_at = _session_fields(body)
         return Session(
             session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)

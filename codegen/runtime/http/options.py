@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol, SupportsIndex, TypedDict, TypeVar, Union, overload
 
 from ..errors import InvalidArgumentError
@@ -20,7 +20,11 @@ class SequenceNotStr(Protocol[_T_co]):
     """What array parameters accept: a list or tuple, never a bare ``str``.
 
     ``str`` is a ``Sequence[str]``, so ``expand="customer"`` would type-check; its
-    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out."""
+    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out.
+
+    No ``index``/``count``: a member taking the item type in a parameter (``list.index(value:
+    T)`` against ``value: Any``) makes mypy solve a list display's item type as ``Any``, and
+    ``items=[{"pricee": ...}]`` would then go unchecked."""
 
     @overload
     def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
@@ -30,8 +34,6 @@ class SequenceNotStr(Protocol[_T_co]):
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[_T_co]: ...
     def __reversed__(self) -> Iterator[_T_co]: ...
-    def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
-    def count(self, value: Any, /) -> int: ...
 
 
 FileInput = Union[
@@ -196,14 +198,29 @@ def check_base_url(name: str, value: Any) -> str:
     return str(value)
 
 
-def check_request_options(call_path: str, options: Mapping[str, Any]) -> None:
+def refuse_unknown_options(call_path: str, options: Mapping[str, Any], params: Iterable[str] = ()) -> None:
+    """Refuse keyword arguments that are neither the method's parameters (``params``: those
+    never reach here) nor request options, naming the closest of either for each."""
+    unknown = sorted(set(options) - OPTION_NAMES)
+    if unknown:
+        import difflib  # only for a mistake
+
+        known = [*params, *sorted(OPTION_NAMES)]
+        named = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, known, n=1)
+            named.append(f"{name} (did you mean {close[0]}?)" if close else name)
+        raise InvalidArgumentError(
+            f"{call_path}: unexpected keyword argument(s) {', '.join(named)}; "
+            f"request options are {', '.join(sorted(OPTION_NAMES))}",
+            param=unknown[0],
+        )
+
+
+def check_request_options(call_path: str, options: Mapping[str, Any], params: Iterable[str] = ()) -> None:
     """Refuse unknown or malformed per-request options before any HTTP."""
     if not OPTION_NAMES.issuperset(options):
-        names = ", ".join(sorted(set(options) - OPTION_NAMES))
-        raise InvalidArgumentError(
-            f"{call_path}: unexpected keyword argument(s) {names}; "
-            f"request options are {', '.join(sorted(OPTION_NAMES))}"
-        )
+        refuse_unknown_options(call_path, options, params)
     try:
         for name, value in options.items():
             if name in HEADER_OPTIONS:

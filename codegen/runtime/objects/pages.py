@@ -281,7 +281,7 @@ def fetch_next(page: Page[T]) -> Page[T] | None:
     if following is None:
         return None
     call, params = following
-    result: Page[T] = _sync_requester(call).request(call.op, call.path_args, params, call.options)
+    result: Page[T] = _sync_requester(call)._request(call.op, call.path_args, params, call.options)
     return result
 
 
@@ -291,7 +291,7 @@ async def afetch_next(page: Page[T]) -> Page[T] | None:
     if following is None:
         return None
     call, params = following
-    result: Page[T] = await _async_requester(call).request(call.op, call.path_args, params, call.options)
+    result: Page[T] = await _async_requester(call)._request(call.op, call.path_args, params, call.options)
     return result
 
 
@@ -323,7 +323,7 @@ class AutoPager(_Pager[T]):
             page = None  # release this page before the next one arrives
             if following is not None:
                 call, params = following
-                page = _sync_requester(call).request(call.op, call.path_args, params, call.options)
+                page = _sync_requester(call)._request(call.op, call.path_args, params, call.options)
 
     if not TYPE_CHECKING:  # for untyped callers: type checkers see no `async for` here at all
 
@@ -351,7 +351,7 @@ class AsyncAutoPager(_Pager[T]):
             page = None  # release this page before the next one arrives
             if following is not None:
                 call, params = following
-                page = await _async_requester(call).request(call.op, call.path_args, params, call.options)
+                page = await _async_requester(call)._request(call.op, call.path_args, params, call.options)
 
     if not TYPE_CHECKING:  # for untyped callers: type checkers see no `for` here at all
 

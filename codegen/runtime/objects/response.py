@@ -26,7 +26,7 @@ class SyncRequester(Protocol):
 
     is_async: bool
 
-    def request(
+    def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
@@ -40,7 +40,7 @@ class AsyncRequester(Protocol):
 
     is_async: bool
 
-    async def request(
+    async def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],

@@ -29,7 +29,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -40,8 +40,23 @@ from ..objects.shapes import AnyObject, Model
 from . import DEFAULT_WEBHOOK_TOLERANCE
 
 if TYPE_CHECKING:
-    from ..._events import EventType
+    from ..._events import EventFamily, EventType
     from ...models import NotificationEventRequest
+
+
+class UnknownEventType(str):
+    """An event type this SDK version's spec does not list, spelt out on purpose:
+    ``hooks.on(UnknownEventType("invoice.new_thing"))``. A plain string must be one the spec
+    lists (``EventType``), so a type checker refuses a misspelt one."""
+
+    __slots__ = ()
+
+
+# Bounds, not unions, in the signatures below: mypy then reports a wrong name in one short
+# line ("Value of type variable ... cannot be "Literal['invoice.payed']"") where a union
+# parameter would print every event type the spec lists.
+ListedType = TypeVar("ListedType", bound="EventType | UnknownEventType")
+TypePattern = TypeVar("TypePattern", bound="EventType | EventFamily | UnknownEventType")
 
 SCHEME = "v1"
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only; 15 digits is far beyond any real date
@@ -139,9 +154,10 @@ class WebhookEvent(StripeObject):
 
         return self.type in EVENT_TYPES
 
-    def is_type(self, *types: EventType) -> bool:
+    def is_type(self, *types: ListedType) -> bool:
         """Whether the event is one of ``types``; a type checker refuses a misspelt type
-        (``event.type == "..."`` cannot: ``EventType | str`` accepts any string)."""
+        (``event.type == "..."`` cannot: ``EventType | str`` accepts any string). A type
+        newer than this SDK version: ``UnknownEventType("...")``."""
         return self.type in types
 
 

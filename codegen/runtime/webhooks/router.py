@@ -8,9 +8,13 @@
 - 500 when the handler raised, so Stripe delivers the event again later;
 - 405 for anything but POST, 411/413 for a missing length or a body over ``max_body_size``.
 
-``router.asgi()`` mounts under Starlette/FastAPI (``app.mount("/stripe/webhooks", ...)``) or
-runs under any ASGI server; ``router.wsgi()`` under Flask (``DispatcherMiddleware``),
-Django (``handle`` from a view) or any WSGI server. No framework is imported.
+``router.asgi()`` and ``router.wsgi()`` alone take POSTs at every path (an ASGI or WSGI
+server runs them as they are). In front of a framework's app they take one path, with or
+without a trailing slash, and pass every other request on: Starlette/FastAPI
+``app.add_middleware(router.asgi, path="/stripe/webhooks")``, Flask ``app.wsgi_app =
+router.wsgi(app.wsgi_app, path="/stripe/webhooks")``. A framework's own mount would not do:
+Starlette's ``Mount`` answers the bare path with a 307 redirect, which Stripe does not follow.
+No framework is imported.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from ..observability.tracing import check_tracing
 from . import DEFAULT_WEBHOOK_TOLERANCE
 from .delivery import Ledger, deliver, deliver_async, is_async, named
 from .events import (
+    TypePattern,
+    UnknownEventType,
     WebhookError,
     WebhookEvent,
     check_secrets,
@@ -44,7 +50,6 @@ if TYPE_CHECKING:
 
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from ..._events import EventType
     from .ledger import EventLedger
 
 logger = logging.getLogger("lattice_stripe.webhooks")
@@ -55,6 +60,8 @@ H = TypeVar("H", bound=Handler)
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+WSGIApp = Callable[["WSGIEnvironment", "StartResponse"], "Iterable[bytes]"]
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 
@@ -118,8 +125,11 @@ class WebhookRouter:
     def __repr__(self) -> str:
         return f"WebhookRouter(handlers={sorted(self._handlers)}, fallback={self._fallback is not None})"
 
-    def on(self, *event_types: EventType | str) -> Callable[[H], H]:
-        """Register the decorated function for these event types (``"invoice.*"`` for a family)."""
+    def on(self, *event_types: TypePattern) -> Callable[[H], H]:
+        """Register the decorated function for these event types (``"invoice.*"`` for a family).
+
+        A type checker refuses a name the spec does not list; a type newer than this SDK
+        version is spelt ``UnknownEventType("...")`` (no warning then)."""
         from ..._events import EVENT_TYPES
 
         if not event_types:
@@ -135,7 +145,7 @@ class WebhookRouter:
                 raise InvalidArgumentError(f"a handler for {event_type!r} is already registered")
             family = event_type[:-1] if event_type.endswith(".*") else None
             known = any(t.startswith(family) for t in EVENT_TYPES) if family else event_type in EVENT_TYPES
-            if not known:
+            if not known and not isinstance(event_type, UnknownEventType):
                 warnings.warn(
                     f"{event_type!r} is not an event type of this API version (a typo?)",
                     UnknownEventTypeWarning,
@@ -217,20 +227,53 @@ class WebhookRouter:
             return self._failed(event)
         return _OK
 
-    def asgi(self) -> WebhookASGIApp:
-        return WebhookASGIApp(self)
+    def asgi(self, app: ASGIApp | None = None, *, path: str | None = None) -> WebhookASGIApp:
+        """The router as an ASGI app: at every path, or with ``path`` at that path alone (with
+        or without a trailing slash), passing other requests to ``app`` (404 without one).
+        As Starlette/FastAPI middleware: ``app.add_middleware(router.asgi, path="/hooks")``."""
+        return WebhookASGIApp(self, app, _mount_path(app, path))
 
-    def wsgi(self) -> WebhookWSGIApp:
-        return WebhookWSGIApp(self)
+    def wsgi(self, app: WSGIApp | None = None, *, path: str | None = None) -> WebhookWSGIApp:
+        """The router as a WSGI app, at every path or at ``path`` in front of ``app`` (see
+        :meth:`asgi`). Flask: ``app.wsgi_app = router.wsgi(app.wsgi_app, path="/hooks")``."""
+        return WebhookWSGIApp(self, app, _mount_path(app, path))
+
+
+def _mount_path(app: object, path: str | None) -> str | None:
+    """``path`` without its trailing slash; refused unless it is an absolute URL path."""
+    if path is None:
+        if app is not None:
+            raise InvalidArgumentError("an app to pass other requests to needs path=", param="path")
+        return None
+    if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+        raise InvalidArgumentError(
+            f"path must be a URL path such as '/stripe/webhooks', got {type(path).__name__} {path!r:.60}",
+            param="path",
+        )
+    return path.rstrip("/")
+
+
+def _at(request_path: str, mount: str | None) -> bool:
+    return mount is None or request_path in (mount, mount + "/")
+
+
+_NOT_FOUND = WebhookResponse.of(404, {"error": {"type": "not_found"}})
 
 
 class WebhookASGIApp:
-    """The router as an ASGI application (every path it is mounted at takes POSTs)."""
+    """The router as an ASGI application: every path, or one path in front of another app."""
 
-    def __init__(self, router: WebhookRouter) -> None:
+    def __init__(self, router: WebhookRouter, app: ASGIApp | None = None, path: str | None = None) -> None:
         self.router = router
+        self.app = app
+        self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.path is not None and not (scope["type"] == "http" and _at(_route_path(scope), self.path)):
+            if self.app is not None:
+                return await self.app(scope, receive, send)
+            if scope["type"] == "http":
+                return await self._send(send, _NOT_FOUND)
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -241,7 +284,10 @@ class WebhookASGIApp:
                     return
         if scope["type"] != "http":
             raise RuntimeError(f"webhook app serves HTTP only, not {scope['type']}")
-        response = await self._respond(scope, receive)
+        await self._send(send, await self._respond(scope, receive))
+
+    @staticmethod
+    async def _send(send: Send, response: WebhookResponse) -> None:
         await send(
             {
                 "type": "http.response.start",
@@ -278,14 +324,28 @@ class WebhookASGIApp:
         return await self.router.handle_async(b"".join(chunks), signature)
 
 
-class WebhookWSGIApp:
-    """The router as a WSGI application (every path it is mounted at takes POSTs)."""
+def _route_path(scope: Scope) -> str:
+    """The request path below the server's ``root_path`` (ASGI's ``path`` includes it)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
-    def __init__(self, router: WebhookRouter) -> None:
+
+class WebhookWSGIApp:
+    """The router as a WSGI application: every path, or one path in front of another app."""
+
+    def __init__(self, router: WebhookRouter, app: WSGIApp | None = None, path: str | None = None) -> None:
         self.router = router
+        self.app = app
+        self.path = path
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        response = self._respond(environ)
+        if not _at(environ.get("PATH_INFO", ""), self.path):
+            if self.app is not None:
+                return self.app(environ, start_response)
+            response = _NOT_FOUND
+        else:
+            response = self._respond(environ)
         status = http.HTTPStatus(response.status)
         start_response(f"{status.value} {status.phrase}", response.headers)
         return [response.body]

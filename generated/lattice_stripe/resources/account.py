@@ -45,7 +45,7 @@ class AccountResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccount,
             (),
             {
@@ -71,7 +71,7 @@ class AsyncAccountResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccount,
             (),
             {

@@ -76,7 +76,7 @@ class AccountLinks(SyncResource):
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountLinks,
             (),
             {
@@ -136,7 +136,7 @@ class AsyncAccountLinks(AsyncResource):
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountLinks,
             (),
             {

@@ -55,7 +55,7 @@ class AccountSessions(SyncResource):
                 or not).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountSessions,
             (),
             {
@@ -90,7 +90,7 @@ class AsyncAccountSessions(AsyncResource):
                 or not).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountSessions,
             (),
             {

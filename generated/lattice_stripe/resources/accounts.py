@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -108,8 +108,8 @@ if TYPE_CHECKING:
     )
 
 
-class _AccountsBase(SyncResource):
-    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
+class Accounts(SyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
@@ -254,7 +254,7 @@ class _AccountsBase(SyncResource):
                 configure dashboard access, fee payer, loss liability, and requirement
                 collection.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccounts,
             (),
             {
@@ -284,7 +284,6 @@ class _AccountsBase(SyncResource):
     def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -300,7 +299,7 @@ class _AccountsBase(SyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -337,7 +336,7 @@ class _AccountsBase(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccounts,
             (),
             {
@@ -350,10 +349,10 @@ class _AccountsBase(SyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -373,7 +372,7 @@ class _AccountsBase(SyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -386,7 +385,6 @@ class _AccountsBase(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -398,7 +396,7 @@ class _AccountsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -410,7 +408,6 @@ class _AccountsBase(SyncResource):
     def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -514,7 +511,7 @@ class _AccountsBase(SyncResource):
                 is `application`, which includes Custom accounts. This property defaults to a
                 `full` service agreement when empty.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -538,19 +535,12 @@ class _AccountsBase(SyncResource):
         )
 
 
-class Accounts(_AccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AccountsBankAccounts(SyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -581,7 +571,7 @@ class AccountsBankAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -598,14 +588,13 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -619,7 +608,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -631,7 +619,7 @@ class AccountsBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -647,7 +635,6 @@ class AccountsBankAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -705,7 +692,7 @@ class AccountsBankAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -739,7 +726,6 @@ class AccountsCapabilities(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -752,7 +738,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -765,7 +751,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -777,7 +762,7 @@ class AccountsCapabilities(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -793,7 +778,6 @@ class AccountsCapabilities(SyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -814,7 +798,7 @@ class AccountsCapabilities(SyncResource):
                     false. Some capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -834,7 +818,6 @@ class AccountsExternalAccounts(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -865,7 +848,7 @@ class AccountsExternalAccounts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -882,14 +865,13 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -902,7 +884,6 @@ class AccountsExternalAccounts(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -929,7 +910,7 @@ class AccountsExternalAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -946,7 +927,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -958,7 +938,7 @@ class AccountsExternalAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -974,7 +954,6 @@ class AccountsExternalAccounts(SyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -1032,7 +1011,7 @@ class AccountsExternalAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -1066,7 +1045,6 @@ class AccountsLoginLinks(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1081,7 +1059,7 @@ class AccountsLoginLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -1097,7 +1075,6 @@ class AccountsPeople(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleCreateParamsAddress | None = None,
@@ -1184,7 +1161,7 @@ class AccountsPeople(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -1225,7 +1202,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1235,7 +1211,7 @@ class AccountsPeople(SyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -1248,7 +1224,6 @@ class AccountsPeople(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1277,7 +1252,7 @@ class AccountsPeople(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -1294,7 +1269,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1306,7 +1280,7 @@ class AccountsPeople(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -1322,7 +1296,6 @@ class AccountsPeople(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleUpdateParamsAddress | None = None,
@@ -1409,7 +1382,7 @@ class AccountsPeople(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -1456,7 +1429,6 @@ class AccountsPersons(SyncResource):
     def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsCreateParamsAddress | None = None,
@@ -1543,7 +1515,7 @@ class AccountsPersons(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -1584,7 +1556,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -1594,7 +1565,7 @@ class AccountsPersons(SyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -1607,7 +1578,6 @@ class AccountsPersons(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1636,7 +1606,7 @@ class AccountsPersons(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -1653,7 +1623,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1665,7 +1634,7 @@ class AccountsPersons(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -1681,7 +1650,6 @@ class AccountsPersons(SyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsUpdateParamsAddress | None = None,
@@ -1768,7 +1736,7 @@ class AccountsPersons(SyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,
@@ -1809,8 +1777,8 @@ class AccountsPersons(SyncResource):
         )
 
 
-class _AsyncAccountsBase(AsyncResource):
-    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
+class AsyncAccounts(AsyncResource):
+    """Operations on `client.accounts`; the decorated ones run the checks in `lattice_stripe.overrides.accounts` first."""
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
@@ -1955,7 +1923,7 @@ class _AsyncAccountsBase(AsyncResource):
                 configure dashboard access, fee payer, loss liability, and requirement
                 collection.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccounts,
             (),
             {
@@ -1985,7 +1953,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def delete(
         self,
         account: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedAccount:
         """With Connect, you can delete accounts you manage.
@@ -2001,7 +1968,7 @@ class _AsyncAccountsBase(AsyncResource):
 
         ``DELETE /v1/accounts/{account}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccount,
             (account,),
             {},
@@ -2038,7 +2005,7 @@ class _AsyncAccountsBase(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccounts,
             (),
             {
@@ -2051,10 +2018,10 @@ class _AsyncAccountsBase(AsyncResource):
             options,
         )
 
+    @guard(AccountsGuards.reject, "accounts.reject")
     async def reject(
         self,
         account: str,
-        /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
         expand: SequenceNotStr[str] | None = None,
@@ -2074,7 +2041,7 @@ class _AsyncAccountsBase(AsyncResource):
                 `other`.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountReject,
             (account,),
             {
@@ -2087,7 +2054,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2099,7 +2065,7 @@ class _AsyncAccountsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccount,
             (account,),
             {
@@ -2111,7 +2077,6 @@ class _AsyncAccountsBase(AsyncResource):
     async def update(
         self,
         account: str,
-        /,
         *,
         account_token: str | None = None,
         business_profile: AccountsUpdateParamsBusinessProfile | None = None,
@@ -2215,7 +2180,7 @@ class _AsyncAccountsBase(AsyncResource):
                 is `application`, which includes Custom accounts. This property defaults to a
                 `full` service agreement when empty.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccount,
             (account,),
             {
@@ -2239,19 +2204,12 @@ class _AsyncAccountsBase(AsyncResource):
         )
 
 
-class AsyncAccounts(_AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
-
-
 class AsyncAccountsBankAccounts(AsyncResource):
     """Operations on `client.accounts.bank_accounts`."""
 
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2282,7 +2240,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccounts,
             (account,),
             {
@@ -2299,14 +2257,13 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountBankAccountsId,
             (
                 account,
@@ -2320,7 +2277,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2332,7 +2288,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountBankAccountsId,
             (
                 account,
@@ -2348,7 +2304,6 @@ class AsyncAccountsBankAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2406,7 +2361,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountBankAccountsId,
             (
                 account,
@@ -2440,7 +2395,6 @@ class AsyncAccountsCapabilities(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2453,7 +2407,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilities,
             (account,),
             {
@@ -2466,7 +2420,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2478,7 +2431,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2494,7 +2447,6 @@ class AsyncAccountsCapabilities(AsyncResource):
         self,
         account: str,
         capability: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
@@ -2515,7 +2467,7 @@ class AsyncAccountsCapabilities(AsyncResource):
                     false. Some capabilities are permanent after they've been requested.
                     Attempting to remove a permanent capability returns an error.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountCapabilitiesCapability,
             (
                 account,
@@ -2535,7 +2487,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
@@ -2566,7 +2517,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2583,14 +2534,13 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedBankAccount | DeletedCard:
         """Delete a specified external account for a given account.
 
         ``DELETE /v1/accounts/{account}/external_accounts/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2603,7 +2553,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2630,7 +2579,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccounts,
             (account,),
             {
@@ -2647,7 +2596,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2659,7 +2607,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2675,7 +2623,6 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         self,
         account: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -2733,7 +2680,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountExternalAccountsId,
             (
                 account,
@@ -2767,7 +2714,6 @@ class AsyncAccountsLoginLinks(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2782,7 +2728,7 @@ class AsyncAccountsLoginLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountLoginLinks,
             (account,),
             {
@@ -2798,7 +2744,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleCreateParamsAddress | None = None,
@@ -2885,7 +2830,7 @@ class AsyncAccountsPeople(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeople,
             (account,),
             {
@@ -2926,7 +2871,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -2936,7 +2880,7 @@ class AsyncAccountsPeople(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/people/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPeoplePerson,
             (
                 account,
@@ -2949,7 +2893,6 @@ class AsyncAccountsPeople(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2978,7 +2921,7 @@ class AsyncAccountsPeople(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeople,
             (account,),
             {
@@ -2995,7 +2938,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3007,7 +2949,7 @@ class AsyncAccountsPeople(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPeoplePerson,
             (
                 account,
@@ -3023,7 +2965,6 @@ class AsyncAccountsPeople(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPeopleUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPeopleUpdateParamsAddress | None = None,
@@ -3110,7 +3051,7 @@ class AsyncAccountsPeople(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPeoplePerson,
             (
                 account,
@@ -3157,7 +3098,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def create(
         self,
         account: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsCreateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsCreateParamsAddress | None = None,
@@ -3244,7 +3184,7 @@ class AsyncAccountsPersons(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersons,
             (account,),
             {
@@ -3285,7 +3225,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPerson:
         """Deletes an existing person’s relationship to the account’s legal entity. Any person with
@@ -3295,7 +3234,7 @@ class AsyncAccountsPersons(AsyncResource):
 
         ``DELETE /v1/accounts/{account}/persons/{person}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteAccountsAccountPersonsPerson,
             (
                 account,
@@ -3308,7 +3247,6 @@ class AsyncAccountsPersons(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3337,7 +3275,7 @@ class AsyncAccountsPersons(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersons,
             (account,),
             {
@@ -3354,7 +3292,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3366,7 +3303,7 @@ class AsyncAccountsPersons(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAccountsAccountPersonsPerson,
             (
                 account,
@@ -3382,7 +3319,6 @@ class AsyncAccountsPersons(AsyncResource):
         self,
         account: str,
         person: str,
-        /,
         *,
         additional_tos_acceptances: AccountsPersonsUpdateParamsAdditionalTosAcceptances | None = None,
         address: AccountsPersonsUpdateParamsAddress | None = None,
@@ -3469,7 +3405,7 @@ class AsyncAccountsPersons(AsyncResource):
             us_cfpb_data: Demographic data related to the person.
             verification: The person's verification status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAccountsAccountPersonsPerson,
             (
                 account,

@@ -48,7 +48,7 @@ class ApplePayDomains(SyncResource):
             domain_name:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplePayDomains,
             (),
             {
@@ -61,14 +61,13 @@ class ApplePayDomains(SyncResource):
     def delete(
         self,
         domain: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedApplePayDomain:
         """Delete an apple pay domain.
 
         ``DELETE /v1/apple_pay/domains/{domain}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteApplePayDomainsDomain,
             (domain,),
             {},
@@ -103,7 +102,7 @@ class ApplePayDomains(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplePayDomains,
             (),
             {
@@ -119,7 +118,6 @@ class ApplePayDomains(SyncResource):
     def retrieve(
         self,
         domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -131,7 +129,7 @@ class ApplePayDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplePayDomainsDomain,
             (domain,),
             {
@@ -159,7 +157,7 @@ class AsyncApplePayDomains(AsyncResource):
             domain_name:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplePayDomains,
             (),
             {
@@ -172,14 +170,13 @@ class AsyncApplePayDomains(AsyncResource):
     async def delete(
         self,
         domain: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedApplePayDomain:
         """Delete an apple pay domain.
 
         ``DELETE /v1/apple_pay/domains/{domain}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteApplePayDomainsDomain,
             (domain,),
             {},
@@ -214,7 +211,7 @@ class AsyncApplePayDomains(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplePayDomains,
             (),
             {
@@ -230,7 +227,6 @@ class AsyncApplePayDomains(AsyncResource):
     async def retrieve(
         self,
         domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -242,7 +238,7 @@ class AsyncApplePayDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplePayDomainsDomain,
             (domain,),
             {

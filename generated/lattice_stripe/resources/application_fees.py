@@ -73,7 +73,7 @@ class ApplicationFees(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -90,7 +90,6 @@ class ApplicationFees(SyncResource):
     def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -104,7 +103,7 @@ class ApplicationFees(SyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -118,7 +117,6 @@ class ApplicationFees(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -131,7 +129,7 @@ class ApplicationFees(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -147,7 +145,6 @@ class ApplicationFeesRefunds(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -178,7 +175,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -192,7 +189,6 @@ class ApplicationFeesRefunds(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -220,7 +216,7 @@ class ApplicationFeesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -236,7 +232,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -250,7 +245,7 @@ class ApplicationFeesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -266,7 +261,6 @@ class ApplicationFeesRefunds(SyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -287,7 +281,7 @@ class ApplicationFeesRefunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -340,7 +334,7 @@ class AsyncApplicationFees(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFees,
             (),
             {
@@ -357,7 +351,6 @@ class AsyncApplicationFees(AsyncResource):
     async def refund(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         directive: str | None = None,
@@ -371,7 +364,7 @@ class AsyncApplicationFees(AsyncResource):
             directive:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefund,
             (id,),
             {
@@ -385,7 +378,6 @@ class AsyncApplicationFees(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -398,7 +390,7 @@ class AsyncApplicationFees(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesId,
             (id,),
             {
@@ -414,7 +406,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -445,7 +436,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesIdRefunds,
             (id,),
             {
@@ -459,7 +450,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -487,7 +477,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesIdRefunds,
             (id,),
             {
@@ -503,7 +493,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -517,7 +506,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetApplicationFeesFeeRefundsId,
             (
                 fee,
@@ -533,7 +522,6 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         self,
         fee: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -554,7 +542,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostApplicationFeesFeeRefundsId,
             (
                 fee,

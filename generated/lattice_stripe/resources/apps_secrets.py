@@ -61,7 +61,7 @@ class AppsSecrets(SyncResource):
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAppsSecrets,
             (),
             {
@@ -92,7 +92,7 @@ class AppsSecrets(SyncResource):
                 can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostAppsSecretsDelete,
             (),
             {
@@ -121,7 +121,7 @@ class AppsSecrets(SyncResource):
                 can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAppsSecretsFind,
             (),
             {
@@ -161,7 +161,7 @@ class AppsSecrets(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetAppsSecrets,
             (),
             {
@@ -201,7 +201,7 @@ class AsyncAppsSecrets(AsyncResource):
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAppsSecrets,
             (),
             {
@@ -232,7 +232,7 @@ class AsyncAppsSecrets(AsyncResource):
                 can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostAppsSecretsDelete,
             (),
             {
@@ -261,7 +261,7 @@ class AsyncAppsSecrets(AsyncResource):
                 can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAppsSecretsFind,
             (),
             {
@@ -301,7 +301,7 @@ class AsyncAppsSecrets(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetAppsSecrets,
             (),
             {

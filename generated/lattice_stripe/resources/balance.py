@@ -54,7 +54,7 @@ class BalanceResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalance,
             (),
             {
@@ -126,7 +126,7 @@ class BalanceHistory(SyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -146,7 +146,6 @@ class BalanceHistory(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -160,7 +159,7 @@ class BalanceHistory(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {
@@ -191,7 +190,7 @@ class AsyncBalanceResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalance,
             (),
             {
@@ -263,7 +262,7 @@ class AsyncBalanceHistory(AsyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistory,
             (),
             {
@@ -283,7 +282,6 @@ class AsyncBalanceHistory(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -297,7 +295,7 @@ class AsyncBalanceHistory(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceHistoryId,
             (id,),
             {

@@ -50,7 +50,7 @@ class BalanceSettingsResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceSettings,
             (),
             {
@@ -76,7 +76,7 @@ class BalanceSettingsResource(SyncResource):
             payments: Settings that apply to the [Payments
                 Balance](https://docs.stripe.com/api/balance).
         """
-        return self._client.request(
+        return self._client._request(
             _PostBalanceSettings,
             (),
             {
@@ -104,7 +104,7 @@ class AsyncBalanceSettingsResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceSettings,
             (),
             {
@@ -130,7 +130,7 @@ class AsyncBalanceSettingsResource(AsyncResource):
             payments: Settings that apply to the [Payments
                 Balance](https://docs.stripe.com/api/balance).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBalanceSettings,
             (),
             {

@@ -94,7 +94,7 @@ class BalanceTransactions(SyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceTransactions,
             (),
             {
@@ -114,7 +114,6 @@ class BalanceTransactions(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -128,7 +127,7 @@ class BalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBalanceTransactionsId,
             (id,),
             {
@@ -200,7 +199,7 @@ class AsyncBalanceTransactions(AsyncResource):
                 `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`,
                 `transfer_failure`, `transfer_refund`, or `fee_credit_funding`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceTransactions,
             (),
             {
@@ -220,7 +219,6 @@ class AsyncBalanceTransactions(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -234,7 +232,7 @@ class AsyncBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBalanceTransactionsId,
             (id,),
             {

@@ -38,7 +38,6 @@ class BillingAlerts(SyncResource):
     def activate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -50,7 +49,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdActivate,
             (id,),
             {
@@ -62,7 +61,6 @@ class BillingAlerts(SyncResource):
     def archive(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -74,7 +72,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdArchive,
             (id,),
             {
@@ -102,7 +100,7 @@ class BillingAlerts(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             usage_threshold: The configuration of the usage threshold.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlerts,
             (),
             {
@@ -117,7 +115,6 @@ class BillingAlerts(SyncResource):
     def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -129,7 +126,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingAlertsIdDeactivate,
             (id,),
             {
@@ -168,7 +165,7 @@ class BillingAlerts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingAlerts,
             (),
             {
@@ -185,7 +182,6 @@ class BillingAlerts(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -197,7 +193,7 @@ class BillingAlerts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingAlertsId,
             (id,),
             {
@@ -213,7 +209,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def activate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -225,7 +220,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdActivate,
             (id,),
             {
@@ -237,7 +232,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def archive(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -249,7 +243,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdArchive,
             (id,),
             {
@@ -277,7 +271,7 @@ class AsyncBillingAlerts(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             usage_threshold: The configuration of the usage threshold.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlerts,
             (),
             {
@@ -292,7 +286,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -304,7 +297,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingAlertsIdDeactivate,
             (id,),
             {
@@ -343,7 +336,7 @@ class AsyncBillingAlerts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingAlerts,
             (),
             {
@@ -360,7 +353,6 @@ class AsyncBillingAlerts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -372,7 +364,7 @@ class AsyncBillingAlerts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingAlertsId,
             (id,),
             {

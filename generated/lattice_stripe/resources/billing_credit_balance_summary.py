@@ -55,7 +55,7 @@ class BillingCreditBalanceSummaryResource(SyncResource):
                 you're retrieving.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditBalanceSummary,
             (),
             {
@@ -91,7 +91,7 @@ class AsyncBillingCreditBalanceSummaryResource(AsyncResource):
                 you're retrieving.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditBalanceSummary,
             (),
             {

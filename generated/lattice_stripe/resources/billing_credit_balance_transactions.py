@@ -65,7 +65,7 @@ class BillingCreditBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditBalanceTransactions,
             (),
             {
@@ -83,7 +83,6 @@ class BillingCreditBalanceTransactions(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -95,7 +94,7 @@ class BillingCreditBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditBalanceTransactionsId,
             (id,),
             {
@@ -141,7 +140,7 @@ class AsyncBillingCreditBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditBalanceTransactions,
             (),
             {
@@ -159,7 +158,6 @@ class AsyncBillingCreditBalanceTransactions(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -171,7 +169,7 @@ class AsyncBillingCreditBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditBalanceTransactionsId,
             (id,),
             {

@@ -79,7 +79,7 @@ class BillingCreditGrants(SyncResource):
                 will be set to the default value of 50. The highest priority is 0 and the lowest
                 is 100.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrants,
             (),
             {
@@ -101,7 +101,6 @@ class BillingCreditGrants(SyncResource):
     def expire(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -113,7 +112,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsIdExpire,
             (id,),
             {
@@ -153,7 +152,7 @@ class BillingCreditGrants(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditGrants,
             (),
             {
@@ -170,7 +169,6 @@ class BillingCreditGrants(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +180,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingCreditGrantsId,
             (id,),
             {
@@ -194,7 +192,6 @@ class BillingCreditGrants(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | Literal[""] | None = None,
@@ -213,7 +210,7 @@ class BillingCreditGrants(SyncResource):
                 store additional information about the object (for example, cost basis) in a
                 structured format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsId,
             (id,),
             {
@@ -227,7 +224,6 @@ class BillingCreditGrants(SyncResource):
     def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -239,7 +235,7 @@ class BillingCreditGrants(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingCreditGrantsIdVoid,
             (id,),
             {
@@ -294,7 +290,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 will be set to the default value of 50. The highest priority is 0 and the lowest
                 is 100.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrants,
             (),
             {
@@ -316,7 +312,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def expire(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -328,7 +323,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsIdExpire,
             (id,),
             {
@@ -368,7 +363,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditGrants,
             (),
             {
@@ -385,7 +380,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -397,7 +391,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingCreditGrantsId,
             (id,),
             {
@@ -409,7 +403,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | Literal[""] | None = None,
@@ -428,7 +421,7 @@ class AsyncBillingCreditGrants(AsyncResource):
                 store additional information about the object (for example, cost basis) in a
                 structured format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsId,
             (id,),
             {
@@ -442,7 +435,6 @@ class AsyncBillingCreditGrants(AsyncResource):
     async def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -454,7 +446,7 @@ class AsyncBillingCreditGrants(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingCreditGrantsIdVoid,
             (id,),
             {

@@ -56,7 +56,7 @@ class BillingMeterEventAdjustments(SyncResource):
             cancel: Specifies which event to cancel.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMeterEventAdjustments,
             (),
             {
@@ -93,7 +93,7 @@ class AsyncBillingMeterEventAdjustments(AsyncResource):
             cancel: Specifies which event to cancel.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMeterEventAdjustments,
             (),
             {

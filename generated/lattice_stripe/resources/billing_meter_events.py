@@ -64,7 +64,7 @@ class BillingMeterEvents(SyncResource):
                 within the past 35 calendar days or up to 5 minutes in the future. Defaults to
                 current timestamp if not specified.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMeterEvents,
             (),
             {
@@ -113,7 +113,7 @@ class AsyncBillingMeterEvents(AsyncResource):
                 within the past 35 calendar days or up to 5 minutes in the future. Defaults to
                 current timestamp if not specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMeterEvents,
             (),
             {

@@ -69,7 +69,7 @@ class BillingMeters(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             value_settings: Fields that specify how to calculate a meter event's value.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMeters,
             (),
             {
@@ -87,7 +87,6 @@ class BillingMeters(SyncResource):
     def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -100,7 +99,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersIdDeactivate,
             (id,),
             {
@@ -137,7 +136,7 @@ class BillingMeters(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Filter results to only include meters with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMeters,
             (),
             {
@@ -153,7 +152,6 @@ class BillingMeters(SyncResource):
     def reactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -166,7 +164,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersIdReactivate,
             (id,),
             {
@@ -178,7 +176,6 @@ class BillingMeters(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -190,7 +187,7 @@ class BillingMeters(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMetersId,
             (id,),
             {
@@ -202,7 +199,6 @@ class BillingMeters(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         display_name: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -216,7 +212,7 @@ class BillingMeters(SyncResource):
             display_name: The meter’s name. Not visible to the customer.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingMetersId,
             (id,),
             {
@@ -233,7 +229,6 @@ class BillingMetersEventSummaries(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         customer: str,
         end_time: int,
@@ -272,7 +267,7 @@ class BillingMetersEventSummaries(SyncResource):
                 with hour boundaries (e.g., 00:00, 01:00, ..., 23:00). For daily granularity,
                 start and end times must align with UTC day boundaries (00:00 UTC).
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingMetersIdEventSummaries,
             (id,),
             {
@@ -323,7 +318,7 @@ class AsyncBillingMeters(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             value_settings: Fields that specify how to calculate a meter event's value.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMeters,
             (),
             {
@@ -341,7 +336,6 @@ class AsyncBillingMeters(AsyncResource):
     async def deactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -354,7 +348,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersIdDeactivate,
             (id,),
             {
@@ -391,7 +385,7 @@ class AsyncBillingMeters(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Filter results to only include meters with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMeters,
             (),
             {
@@ -407,7 +401,6 @@ class AsyncBillingMeters(AsyncResource):
     async def reactivate(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -420,7 +413,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersIdReactivate,
             (id,),
             {
@@ -432,7 +425,6 @@ class AsyncBillingMeters(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -444,7 +436,7 @@ class AsyncBillingMeters(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMetersId,
             (id,),
             {
@@ -456,7 +448,6 @@ class AsyncBillingMeters(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         display_name: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -470,7 +461,7 @@ class AsyncBillingMeters(AsyncResource):
             display_name: The meter’s name. Not visible to the customer.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingMetersId,
             (id,),
             {
@@ -487,7 +478,6 @@ class AsyncBillingMetersEventSummaries(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         customer: str,
         end_time: int,
@@ -526,7 +516,7 @@ class AsyncBillingMetersEventSummaries(AsyncResource):
                 with hour boundaries (e.g., 00:00, 01:00, ..., 23:00). For daily granularity,
                 start and end times must align with UTC day boundaries (00:00 UTC).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingMetersIdEventSummaries,
             (id,),
             {

@@ -74,7 +74,7 @@ class BillingPortalConfigurations(SyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -121,7 +121,7 @@ class BillingPortalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -138,7 +138,6 @@ class BillingPortalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +149,7 @@ class BillingPortalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -162,7 +161,6 @@ class BillingPortalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -198,7 +196,7 @@ class BillingPortalConfigurations(SyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -252,7 +250,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurations,
             (),
             {
@@ -299,7 +297,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurations,
             (),
             {
@@ -316,7 +314,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -328,7 +325,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetBillingPortalConfigurationsConfiguration,
             (configuration,),
             {
@@ -340,7 +337,6 @@ class AsyncBillingPortalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
@@ -376,7 +372,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 `metadata`.
             name: The name of the configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalConfigurationsConfiguration,
             (configuration,),
             {

@@ -125,7 +125,7 @@ class BillingPortalSessions(SyncResource):
             return_url: The default URL to redirect customers to when they click on the portal's
                 link to return to your website.
         """
-        return self._client.request(
+        return self._client._request(
             _PostBillingPortalSessions,
             (),
             {
@@ -235,7 +235,7 @@ class AsyncBillingPortalSessions(AsyncResource):
             return_url: The default URL to redirect customers to when they click on the portal's
                 link to return to your website.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostBillingPortalSessions,
             (),
             {

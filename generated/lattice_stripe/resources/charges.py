@@ -58,7 +58,6 @@ class Charges(SyncResource):
     def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -114,7 +113,7 @@ class Charges(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -246,7 +245,7 @@ class Charges(SyncResource):
                 details, see [Grouping
                 transactions](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options).
         """
-        return self._client.request(
+        return self._client._request(
             _PostCharges,
             (),
             {
@@ -310,7 +309,7 @@ class Charges(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group, limited to 100.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCharges,
             (),
             {
@@ -329,7 +328,6 @@ class Charges(SyncResource):
     def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -387,7 +385,7 @@ class Charges(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -406,7 +404,6 @@ class Charges(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -421,7 +418,7 @@ class Charges(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -459,7 +456,7 @@ class Charges(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -474,7 +471,6 @@ class Charges(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -520,7 +516,7 @@ class Charges(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -543,7 +539,6 @@ class ChargesDispute(SyncResource):
     def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -553,7 +548,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -565,7 +560,6 @@ class ChargesDispute(SyncResource):
     def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -577,7 +571,7 @@ class ChargesDispute(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -589,7 +583,6 @@ class ChargesDispute(SyncResource):
     def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -614,7 +607,7 @@ class ChargesDispute(SyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -633,7 +626,6 @@ class ChargesRefunds(SyncResource):
     def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -697,7 +689,7 @@ class ChargesRefunds(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -719,7 +711,6 @@ class ChargesRefunds(SyncResource):
     def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -747,7 +738,7 @@ class ChargesRefunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -763,7 +754,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -775,7 +765,7 @@ class ChargesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -791,7 +781,6 @@ class ChargesRefunds(SyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -805,7 +794,7 @@ class ChargesRefunds(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return self._client.request(
+        return self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,
@@ -833,7 +822,6 @@ class AsyncCharges(AsyncResource):
     async def capture(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         application_fee: int | None = None,
@@ -889,7 +877,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeCapture,
             (charge,),
             {
@@ -1021,7 +1009,7 @@ class AsyncCharges(AsyncResource):
                 details, see [Grouping
                 transactions](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCharges,
             (),
             {
@@ -1085,7 +1073,7 @@ class AsyncCharges(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group, limited to 100.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCharges,
             (),
             {
@@ -1104,7 +1092,6 @@ class AsyncCharges(AsyncResource):
     async def refund(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1162,7 +1149,7 @@ class AsyncCharges(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefund,
             (charge,),
             {
@@ -1181,7 +1168,6 @@ class AsyncCharges(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1196,7 +1182,7 @@ class AsyncCharges(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesCharge,
             (charge,),
             {
@@ -1234,7 +1220,7 @@ class AsyncCharges(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesSearch,
             (),
             {
@@ -1249,7 +1235,6 @@ class AsyncCharges(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         customer: str | None = None,
         description: str | None = None,
@@ -1295,7 +1280,7 @@ class AsyncCharges(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesCharge,
             (charge,),
             {
@@ -1318,7 +1303,6 @@ class AsyncChargesDispute(AsyncResource):
     async def close(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1328,7 +1312,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDisputeClose,
             (charge,),
             {
@@ -1340,7 +1324,6 @@ class AsyncChargesDispute(AsyncResource):
     async def retrieve(
         self,
         charge: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1352,7 +1335,7 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeDispute,
             (charge,),
             {
@@ -1364,7 +1347,6 @@ class AsyncChargesDispute(AsyncResource):
     async def update(
         self,
         charge: str,
-        /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1389,7 +1371,7 @@ class AsyncChargesDispute(AsyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeDispute,
             (charge,),
             {
@@ -1408,7 +1390,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def create(
         self,
         charge: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -1472,7 +1453,7 @@ class AsyncChargesRefunds(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefunds,
             (charge,),
             {
@@ -1494,7 +1475,6 @@ class AsyncChargesRefunds(AsyncResource):
     async def list(
         self,
         charge: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1522,7 +1502,7 @@ class AsyncChargesRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefunds,
             (charge,),
             {
@@ -1538,7 +1518,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1550,7 +1529,7 @@ class AsyncChargesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetChargesChargeRefundsRefund,
             (
                 charge,
@@ -1566,7 +1545,6 @@ class AsyncChargesRefunds(AsyncResource):
         self,
         charge: str,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -1580,7 +1558,7 @@ class AsyncChargesRefunds(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             metadata:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostChargesChargeRefundsRefund,
             (
                 charge,

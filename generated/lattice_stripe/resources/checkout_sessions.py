@@ -482,7 +482,7 @@ class CheckoutSessions(SyncResource):
             ui_mode: The UI mode of the Session. Defaults to `hosted_page`.
             wallet_options: Wallet-specific configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -544,7 +544,6 @@ class CheckoutSessions(SyncResource):
     def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -559,7 +558,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -612,7 +611,7 @@ class CheckoutSessions(SyncResource):
             status: Only return the Checkout Sessions matching the given status.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -635,7 +634,6 @@ class CheckoutSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -647,7 +645,7 @@ class CheckoutSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -659,7 +657,6 @@ class CheckoutSessions(SyncResource):
     def update(
         self,
         session: str,
-        /,
         *,
         collected_information: CheckoutSessionsUpdateParamsCollectedInformation | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -698,7 +695,7 @@ class CheckoutSessions(SyncResource):
             shipping_options: The shipping rate options to apply to this Session. Up to a
                 maximum of 5.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCheckoutSessionsSession,
             (session,),
             {
@@ -718,7 +715,6 @@ class CheckoutSessionsLineItems(SyncResource):
     def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -745,7 +741,7 @@ class CheckoutSessionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {
@@ -1176,7 +1172,7 @@ class AsyncCheckoutSessions(AsyncResource):
             ui_mode: The UI mode of the Session. Defaults to `hosted_page`.
             wallet_options: Wallet-specific configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessions,
             (),
             {
@@ -1238,7 +1234,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def expire(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1253,7 +1248,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessionsSessionExpire,
             (session,),
             {
@@ -1306,7 +1301,7 @@ class AsyncCheckoutSessions(AsyncResource):
             status: Only return the Checkout Sessions matching the given status.
             subscription: Only return the Checkout Session for the subscription specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessions,
             (),
             {
@@ -1329,7 +1324,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1341,7 +1335,7 @@ class AsyncCheckoutSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSession,
             (session,),
             {
@@ -1353,7 +1347,6 @@ class AsyncCheckoutSessions(AsyncResource):
     async def update(
         self,
         session: str,
-        /,
         *,
         collected_information: CheckoutSessionsUpdateParamsCollectedInformation | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1392,7 +1385,7 @@ class AsyncCheckoutSessions(AsyncResource):
             shipping_options: The shipping rate options to apply to this Session. Up to a
                 maximum of 5.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCheckoutSessionsSession,
             (session,),
             {
@@ -1412,7 +1405,6 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
     async def list(
         self,
         session: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1439,7 +1431,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCheckoutSessionsSessionLineItems,
             (session,),
             {

@@ -40,7 +40,6 @@ class ClimateOrders(SyncResource):
     def cancel(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -56,7 +55,7 @@ class ClimateOrders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrdersOrderCancel,
             (order,),
             {
@@ -102,7 +101,7 @@ class ClimateOrders(SyncResource):
             metric_tons: Requested number of tons for the order. Either this or `amount` must be
                 specified.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrders,
             (),
             {
@@ -144,7 +143,7 @@ class ClimateOrders(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateOrders,
             (),
             {
@@ -159,7 +158,6 @@ class ClimateOrders(SyncResource):
     def retrieve(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -171,7 +169,7 @@ class ClimateOrders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateOrdersOrder,
             (order,),
             {
@@ -183,7 +181,6 @@ class ClimateOrders(SyncResource):
     def update(
         self,
         order: str,
-        /,
         *,
         beneficiary: ClimateOrdersUpdateParamsBeneficiary | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -204,7 +201,7 @@ class ClimateOrders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostClimateOrdersOrder,
             (order,),
             {
@@ -222,7 +219,6 @@ class AsyncClimateOrders(AsyncResource):
     async def cancel(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -238,7 +234,7 @@ class AsyncClimateOrders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrdersOrderCancel,
             (order,),
             {
@@ -284,7 +280,7 @@ class AsyncClimateOrders(AsyncResource):
             metric_tons: Requested number of tons for the order. Either this or `amount` must be
                 specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrders,
             (),
             {
@@ -326,7 +322,7 @@ class AsyncClimateOrders(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateOrders,
             (),
             {
@@ -341,7 +337,6 @@ class AsyncClimateOrders(AsyncResource):
     async def retrieve(
         self,
         order: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -353,7 +348,7 @@ class AsyncClimateOrders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateOrdersOrder,
             (order,),
             {
@@ -365,7 +360,6 @@ class AsyncClimateOrders(AsyncResource):
     async def update(
         self,
         order: str,
-        /,
         *,
         beneficiary: ClimateOrdersUpdateParamsBeneficiary | Literal[""] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -386,7 +380,7 @@ class AsyncClimateOrders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostClimateOrdersOrder,
             (order,),
             {

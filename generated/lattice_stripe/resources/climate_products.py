@@ -58,7 +58,7 @@ class ClimateProducts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateProducts,
             (),
             {
@@ -73,7 +73,6 @@ class ClimateProducts(SyncResource):
     def retrieve(
         self,
         product: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class ClimateProducts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateProductsProduct,
             (product,),
             {
@@ -124,7 +123,7 @@ class AsyncClimateProducts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateProducts,
             (),
             {
@@ -139,7 +138,6 @@ class AsyncClimateProducts(AsyncResource):
     async def retrieve(
         self,
         product: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -151,7 +149,7 @@ class AsyncClimateProducts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateProductsProduct,
             (product,),
             {

@@ -58,7 +58,7 @@ class ClimateSuppliers(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateSuppliers,
             (),
             {
@@ -73,7 +73,6 @@ class ClimateSuppliers(SyncResource):
     def retrieve(
         self,
         supplier: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class ClimateSuppliers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetClimateSuppliersSupplier,
             (supplier,),
             {
@@ -124,7 +123,7 @@ class AsyncClimateSuppliers(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateSuppliers,
             (),
             {
@@ -139,7 +138,6 @@ class AsyncClimateSuppliers(AsyncResource):
     async def retrieve(
         self,
         supplier: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -151,7 +149,7 @@ class AsyncClimateSuppliers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetClimateSuppliersSupplier,
             (supplier,),
             {

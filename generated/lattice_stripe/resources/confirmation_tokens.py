@@ -35,7 +35,6 @@ class ConfirmationTokens(SyncResource):
     def retrieve(
         self,
         confirmation_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class ConfirmationTokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetConfirmationTokensConfirmationToken,
             (confirmation_token,),
             {
@@ -63,7 +62,6 @@ class AsyncConfirmationTokens(AsyncResource):
     async def retrieve(
         self,
         confirmation_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -75,7 +73,7 @@ class AsyncConfirmationTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetConfirmationTokensConfirmationToken,
             (confirmation_token,),
             {

@@ -109,7 +109,7 @@ class Coupons(SyncResource):
                 redeemed (cannot be set to more than 5 years in the future). After the redeem_by
                 date, the coupon can no longer be applied to new customers.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCoupons,
             (),
             {
@@ -133,7 +133,6 @@ class Coupons(SyncResource):
     def delete(
         self,
         coupon: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCoupon:
         """You can delete coupons via the coupon management page of the Stripe dashboard. However,
@@ -143,7 +142,7 @@ class Coupons(SyncResource):
 
         ``DELETE /v1/coupons/{coupon}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCouponsCoupon,
             (coupon,),
             {},
@@ -180,7 +179,7 @@ class Coupons(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCoupons,
             (),
             {
@@ -196,7 +195,6 @@ class Coupons(SyncResource):
     def retrieve(
         self,
         coupon: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -208,7 +206,7 @@ class Coupons(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCouponsCoupon,
             (coupon,),
             {
@@ -220,7 +218,6 @@ class Coupons(SyncResource):
     def update(
         self,
         coupon: str,
-        /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -247,7 +244,7 @@ class Coupons(SyncResource):
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts. By default the `id` is shown if `name` is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCouponsCoupon,
             (coupon,),
             {
@@ -332,7 +329,7 @@ class AsyncCoupons(AsyncResource):
                 redeemed (cannot be set to more than 5 years in the future). After the redeem_by
                 date, the coupon can no longer be applied to new customers.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCoupons,
             (),
             {
@@ -356,7 +353,6 @@ class AsyncCoupons(AsyncResource):
     async def delete(
         self,
         coupon: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCoupon:
         """You can delete coupons via the coupon management page of the Stripe dashboard. However,
@@ -366,7 +362,7 @@ class AsyncCoupons(AsyncResource):
 
         ``DELETE /v1/coupons/{coupon}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCouponsCoupon,
             (coupon,),
             {},
@@ -403,7 +399,7 @@ class AsyncCoupons(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCoupons,
             (),
             {
@@ -419,7 +415,6 @@ class AsyncCoupons(AsyncResource):
     async def retrieve(
         self,
         coupon: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -431,7 +426,7 @@ class AsyncCoupons(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCouponsCoupon,
             (coupon,),
             {
@@ -443,7 +438,6 @@ class AsyncCoupons(AsyncResource):
     async def update(
         self,
         coupon: str,
-        /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -470,7 +464,7 @@ class AsyncCoupons(AsyncResource):
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts. By default the `id` is shown if `name` is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCouponsCoupon,
             (coupon,),
             {

@@ -126,7 +126,7 @@ class CreditNotes(SyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -183,7 +183,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -256,7 +256,7 @@ class CreditNotes(SyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -350,7 +350,7 @@ class CreditNotes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -378,7 +378,6 @@ class CreditNotes(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -390,7 +389,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -402,7 +401,6 @@ class CreditNotes(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -422,7 +420,7 @@ class CreditNotes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -436,7 +434,6 @@ class CreditNotes(SyncResource):
     def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -448,7 +445,7 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -464,7 +461,6 @@ class CreditNotesLines(SyncResource):
     def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -491,7 +487,7 @@ class CreditNotesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {
@@ -587,7 +583,7 @@ class AsyncCreditNotes(AsyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotes,
             (),
             {
@@ -644,7 +640,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotes,
             (),
             {
@@ -717,7 +713,7 @@ class AsyncCreditNotes(AsyncResource):
                 shipping_cost is included in the credit note. One of `amount`, `lines`, or
                 `shipping_cost` must be provided.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreview,
             (),
             {
@@ -811,7 +807,7 @@ class AsyncCreditNotes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesPreviewLines,
             (),
             {
@@ -839,7 +835,6 @@ class AsyncCreditNotes(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -851,7 +846,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesId,
             (id,),
             {
@@ -863,7 +858,6 @@ class AsyncCreditNotes(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
@@ -883,7 +877,7 @@ class AsyncCreditNotes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesId,
             (id,),
             {
@@ -897,7 +891,6 @@ class AsyncCreditNotes(AsyncResource):
     async def void(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -909,7 +902,7 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCreditNotesIdVoid,
             (id,),
             {
@@ -925,7 +918,6 @@ class AsyncCreditNotesLines(AsyncResource):
     async def list(
         self,
         credit_note: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -952,7 +944,7 @@ class AsyncCreditNotesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCreditNotesCreditNoteLines,
             (credit_note,),
             {

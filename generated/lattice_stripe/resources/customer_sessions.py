@@ -56,7 +56,7 @@ class CustomerSessions(SyncResource):
                 Session.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomerSessions,
             (),
             {
@@ -93,7 +93,7 @@ class AsyncCustomerSessions(AsyncResource):
                 Session.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomerSessions,
             (),
             {

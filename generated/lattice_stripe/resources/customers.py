@@ -214,7 +214,7 @@ class Customers(SyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomers,
             (),
             {
@@ -247,7 +247,6 @@ class Customers(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -255,7 +254,7 @@ class Customers(SyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -298,7 +297,7 @@ class Customers(SyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomers,
             (),
             {
@@ -316,7 +315,6 @@ class Customers(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -328,7 +326,7 @@ class Customers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -366,7 +364,7 @@ class Customers(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -381,7 +379,6 @@ class Customers(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -479,7 +476,7 @@ class Customers(SyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -519,7 +516,6 @@ class CustomersBalanceTransactions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -550,7 +546,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -566,7 +562,6 @@ class CustomersBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         created: CustomersBalanceTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
@@ -596,7 +591,7 @@ class CustomersBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -614,7 +609,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -626,7 +620,7 @@ class CustomersBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -642,7 +636,6 @@ class CustomersBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -664,7 +657,7 @@ class CustomersBalanceTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -685,7 +678,6 @@ class CustomersBankAccounts(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -719,7 +711,7 @@ class CustomersBankAccounts(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -737,7 +729,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -749,7 +740,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -764,7 +755,6 @@ class CustomersBankAccounts(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -792,7 +782,7 @@ class CustomersBankAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -808,7 +798,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -822,7 +811,7 @@ class CustomersBankAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -838,7 +827,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -881,7 +869,7 @@ class CustomersBankAccounts(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -910,7 +898,6 @@ class CustomersBankAccounts(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -925,7 +912,7 @@ class CustomersBankAccounts(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -945,7 +932,6 @@ class CustomersCards(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -979,7 +965,7 @@ class CustomersCards(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -997,7 +983,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1009,7 +994,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -1024,7 +1009,6 @@ class CustomersCards(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1052,7 +1036,7 @@ class CustomersCards(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -1068,7 +1052,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1081,7 +1064,7 @@ class CustomersCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -1097,7 +1080,6 @@ class CustomersCards(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1140,7 +1122,7 @@ class CustomersCards(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -1172,7 +1154,6 @@ class CustomersCashBalance(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1184,7 +1165,7 @@ class CustomersCashBalance(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1196,7 +1177,6 @@ class CustomersCashBalance(SyncResource):
     def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -1210,7 +1190,7 @@ class CustomersCashBalance(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -1227,7 +1207,6 @@ class CustomersCashBalanceTransactions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1252,7 +1231,7 @@ class CustomersCashBalanceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -1268,7 +1247,6 @@ class CustomersCashBalanceTransactions(SyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1281,7 +1259,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -1300,14 +1278,13 @@ class CustomersDiscount(SyncResource):
     def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -1317,7 +1294,6 @@ class CustomersDiscount(SyncResource):
     def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1327,7 +1303,7 @@ class CustomersDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -1343,7 +1319,6 @@ class CustomersFundingInstructions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -1367,7 +1342,7 @@ class CustomersFundingInstructions(SyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -1386,7 +1361,6 @@ class CustomersPaymentMethods(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         ending_before: str | None = None,
@@ -1478,7 +1452,7 @@ class CustomersPaymentMethods(SyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -1496,7 +1470,6 @@ class CustomersPaymentMethods(SyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1508,7 +1481,7 @@ class CustomersPaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -1527,7 +1500,6 @@ class CustomersSources(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -1561,7 +1533,7 @@ class CustomersSources(SyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -1579,7 +1551,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1591,7 +1562,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -1606,7 +1577,6 @@ class CustomersSources(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1633,7 +1603,7 @@ class CustomersSources(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -1650,7 +1620,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1662,7 +1631,7 @@ class CustomersSources(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -1678,7 +1647,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -1721,7 +1689,7 @@ class CustomersSources(SyncResource):
             name: Cardholder name.
             owner:
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -1750,7 +1718,6 @@ class CustomersSources(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1765,7 +1732,7 @@ class CustomersSources(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -1790,7 +1757,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -1827,7 +1793,7 @@ class CustomersSubscriptions(SyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -1844,7 +1810,6 @@ class CustomersSubscriptions(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -1990,7 +1955,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2030,7 +1995,6 @@ class CustomersSubscriptions(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2058,7 +2022,7 @@ class CustomersSubscriptions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -2074,7 +2038,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2086,7 +2049,7 @@ class CustomersSubscriptions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2102,7 +2065,6 @@ class CustomersSubscriptions(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -2255,7 +2217,7 @@ class CustomersSubscriptions(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -2303,14 +2265,13 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2324,7 +2285,6 @@ class CustomersSubscriptionsDiscount(SyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2334,7 +2294,7 @@ class CustomersSubscriptionsDiscount(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -2353,7 +2313,6 @@ class CustomersTaxIds(SyncResource):
     def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -2501,7 +2460,7 @@ class CustomersTaxIds(SyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2516,14 +2475,13 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2536,7 +2494,6 @@ class CustomersTaxIds(SyncResource):
     def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2561,7 +2518,7 @@ class CustomersTaxIds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -2577,7 +2534,6 @@ class CustomersTaxIds(SyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2589,7 +2545,7 @@ class CustomersTaxIds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -2719,7 +2675,7 @@ class AsyncCustomers(AsyncResource):
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomers,
             (),
             {
@@ -2752,7 +2708,6 @@ class AsyncCustomers(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedCustomer:
         """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
@@ -2760,7 +2715,7 @@ class AsyncCustomers(AsyncResource):
 
         ``DELETE /v1/customers/{customer}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomer,
             (customer,),
             {},
@@ -2803,7 +2758,7 @@ class AsyncCustomers(AsyncResource):
                 clock. The response will not include customers with test clocks if this
                 parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomers,
             (),
             {
@@ -2821,7 +2776,6 @@ class AsyncCustomers(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2833,7 +2787,7 @@ class AsyncCustomers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomer,
             (customer,),
             {
@@ -2871,7 +2825,7 @@ class AsyncCustomers(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersSearch,
             (),
             {
@@ -2886,7 +2840,6 @@ class AsyncCustomers(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         address: CustomersUpdateParamsAddress | Literal[""] | None = None,
         balance: int | None = None,
@@ -2984,7 +2937,7 @@ class AsyncCustomers(AsyncResource):
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomer,
             (customer,),
             {
@@ -3024,7 +2977,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -3055,7 +3007,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3071,7 +3023,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         created: CustomersBalanceTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
@@ -3101,7 +3052,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactions,
             (customer,),
             {
@@ -3119,7 +3070,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3131,7 +3081,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3147,7 +3097,6 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3169,7 +3118,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
             (
                 customer,
@@ -3190,7 +3139,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
@@ -3224,7 +3172,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3242,7 +3190,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3254,7 +3201,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3269,7 +3216,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3297,7 +3243,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccounts,
             (customer,),
             {
@@ -3313,7 +3259,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3327,7 +3272,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3343,7 +3288,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3386,7 +3330,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsId,
             (
                 customer,
@@ -3415,7 +3359,6 @@ class AsyncCustomersBankAccounts(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3430,7 +3373,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerBankAccountsIdVerify,
             (
                 customer,
@@ -3450,7 +3393,6 @@ class AsyncCustomersCards(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
@@ -3484,7 +3426,7 @@ class AsyncCustomersCards(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCards,
             (customer,),
             {
@@ -3502,7 +3444,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3514,7 +3455,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerCardsId,
             (
                 customer,
@@ -3529,7 +3470,6 @@ class AsyncCustomersCards(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3557,7 +3497,7 @@ class AsyncCustomersCards(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCards,
             (customer,),
             {
@@ -3573,7 +3513,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3586,7 +3525,7 @@ class AsyncCustomersCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCardsId,
             (
                 customer,
@@ -3602,7 +3541,6 @@ class AsyncCustomersCards(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -3645,7 +3583,7 @@ class AsyncCustomersCards(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCardsId,
             (
                 customer,
@@ -3677,7 +3615,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3689,7 +3626,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3701,7 +3638,6 @@ class AsyncCustomersCashBalance(AsyncResource):
     async def update(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
@@ -3715,7 +3651,7 @@ class AsyncCustomersCashBalance(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             settings: A hash of settings for this cash balance.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerCashBalance,
             (customer,),
             {
@@ -3732,7 +3668,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -3757,7 +3692,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactions,
             (customer,),
             {
@@ -3773,7 +3708,6 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         self,
         customer: str,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3786,7 +3720,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
             (
                 customer,
@@ -3805,14 +3739,13 @@ class AsyncCustomersDiscount(AsyncResource):
     async def delete(
         self,
         customer: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerDiscount,
             (customer,),
             {},
@@ -3822,7 +3755,6 @@ class AsyncCustomersDiscount(AsyncResource):
     async def retrieve(
         self,
         customer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -3832,7 +3764,7 @@ class AsyncCustomersDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerDiscount,
             (customer,),
             {
@@ -3848,7 +3780,6 @@ class AsyncCustomersFundingInstructions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
@@ -3872,7 +3803,7 @@ class AsyncCustomersFundingInstructions(AsyncResource):
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerFundingInstructions,
             (customer,),
             {
@@ -3891,7 +3822,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         ending_before: str | None = None,
@@ -3983,7 +3913,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
                 integration expects only one type of payment method in the response, make sure
                 to provide a type value in the request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethods,
             (customer,),
             {
@@ -4001,7 +3931,6 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         self,
         customer: str,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4013,7 +3942,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
             (
                 customer,
@@ -4032,7 +3961,6 @@ class AsyncCustomersSources(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
@@ -4066,7 +3994,7 @@ class AsyncCustomersSources(AsyncResource):
                 `metadata`.
             source: Please refer to full [documentation](https://api.stripe.com) instead.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSources,
             (customer,),
             {
@@ -4084,7 +4012,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4096,7 +4023,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSourcesId,
             (
                 customer,
@@ -4111,7 +4038,6 @@ class AsyncCustomersSources(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4138,7 +4064,7 @@ class AsyncCustomersSources(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSources,
             (customer,),
             {
@@ -4155,7 +4081,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4167,7 +4092,7 @@ class AsyncCustomersSources(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSourcesId,
             (
                 customer,
@@ -4183,7 +4108,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["company", "individual"] | None = None,
@@ -4226,7 +4150,7 @@ class AsyncCustomersSources(AsyncResource):
             name: Cardholder name.
             owner:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesId,
             (
                 customer,
@@ -4255,7 +4179,6 @@ class AsyncCustomersSources(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4270,7 +4193,7 @@ class AsyncCustomersSources(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSourcesIdVerify,
             (
                 customer,
@@ -4295,7 +4218,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -4332,7 +4254,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 a proration invoice item that credits remaining unused time until the
                 subscription period end.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4349,7 +4271,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -4495,7 +4416,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4535,7 +4456,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -4563,7 +4483,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptions,
             (customer,),
             {
@@ -4579,7 +4499,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4591,7 +4510,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4607,7 +4526,6 @@ class AsyncCustomersSubscriptions(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -4760,7 +4678,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
             (
                 customer,
@@ -4808,14 +4726,13 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a customer.
 
         ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4829,7 +4746,6 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         self,
         customer: str,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -4839,7 +4755,7 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
             (
                 customer,
@@ -4858,7 +4774,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def create(
         self,
         customer: str,
-        /,
         *,
         type: Literal[
             "ad_nrt",
@@ -5006,7 +4921,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostCustomersCustomerTaxIds,
             (customer,),
             {
@@ -5021,14 +4936,13 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing tax_id object.
 
         ``DELETE /v1/customers/{customer}/tax_ids/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteCustomersCustomerTaxIdsId,
             (
                 customer,
@@ -5041,7 +4955,6 @@ class AsyncCustomersTaxIds(AsyncResource):
     async def list(
         self,
         customer: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -5066,7 +4979,7 @@ class AsyncCustomersTaxIds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIds,
             (customer,),
             {
@@ -5082,7 +4995,6 @@ class AsyncCustomersTaxIds(AsyncResource):
         self,
         customer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -5094,7 +5006,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetCustomersCustomerTaxIdsId,
             (
                 customer,

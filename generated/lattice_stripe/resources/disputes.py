@@ -39,7 +39,6 @@ class Disputes(SyncResource):
     def close(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -55,7 +54,7 @@ class Disputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostDisputesDisputeClose,
             (dispute,),
             {
@@ -97,7 +96,7 @@ class Disputes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetDisputes,
             (),
             {
@@ -115,7 +114,6 @@ class Disputes(SyncResource):
     def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -127,7 +125,7 @@ class Disputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetDisputesDispute,
             (dispute,),
             {
@@ -139,7 +137,6 @@ class Disputes(SyncResource):
     def update(
         self,
         dispute: str,
-        /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -173,7 +170,7 @@ class Disputes(SyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return self._client.request(
+        return self._client._request(
             _PostDisputesDispute,
             (dispute,),
             {
@@ -192,7 +189,6 @@ class AsyncDisputes(AsyncResource):
     async def close(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -208,7 +204,7 @@ class AsyncDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostDisputesDisputeClose,
             (dispute,),
             {
@@ -250,7 +246,7 @@ class AsyncDisputes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetDisputes,
             (),
             {
@@ -268,7 +264,6 @@ class AsyncDisputes(AsyncResource):
     async def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -280,7 +275,7 @@ class AsyncDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetDisputesDispute,
             (dispute,),
             {
@@ -292,7 +287,6 @@ class AsyncDisputes(AsyncResource):
     async def update(
         self,
         dispute: str,
-        /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -326,7 +320,7 @@ class AsyncDisputes(AsyncResource):
                 can be submitted to the bank by making another request with this attribute set
                 to `true` (the default).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostDisputesDispute,
             (dispute,),
             {

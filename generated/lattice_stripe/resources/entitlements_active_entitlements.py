@@ -60,7 +60,7 @@ class EntitlementsActiveEntitlements(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsActiveEntitlements,
             (),
             {
@@ -76,7 +76,6 @@ class EntitlementsActiveEntitlements(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +87,7 @@ class EntitlementsActiveEntitlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsActiveEntitlementsId,
             (id,),
             {
@@ -129,7 +128,7 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsActiveEntitlements,
             (),
             {
@@ -145,7 +144,6 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -157,7 +155,7 @@ class AsyncEntitlementsActiveEntitlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsActiveEntitlementsId,
             (id,),
             {

@@ -55,7 +55,7 @@ class EntitlementsFeatures(SyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostEntitlementsFeatures,
             (),
             {
@@ -99,7 +99,7 @@ class EntitlementsFeatures(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsFeatures,
             (),
             {
@@ -116,7 +116,6 @@ class EntitlementsFeatures(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -128,7 +127,7 @@ class EntitlementsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEntitlementsFeaturesId,
             (id,),
             {
@@ -140,7 +139,6 @@ class EntitlementsFeatures(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -162,7 +160,7 @@ class EntitlementsFeatures(SyncResource):
             name: The feature's name, for your own purpose, not meant to be displayable to the
                 customer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostEntitlementsFeaturesId,
             (id,),
             {
@@ -201,7 +199,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEntitlementsFeatures,
             (),
             {
@@ -245,7 +243,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsFeatures,
             (),
             {
@@ -262,7 +260,6 @@ class AsyncEntitlementsFeatures(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -274,7 +271,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEntitlementsFeaturesId,
             (id,),
             {
@@ -286,7 +283,6 @@ class AsyncEntitlementsFeatures(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -308,7 +304,7 @@ class AsyncEntitlementsFeatures(AsyncResource):
             name: The feature's name, for your own purpose, not meant to be displayable to the
                 customer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEntitlementsFeaturesId,
             (id,),
             {

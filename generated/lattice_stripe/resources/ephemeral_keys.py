@@ -57,7 +57,7 @@ class EphemeralKeys(SyncResource):
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """
-        return self._client.request(
+        return self._client._request(
             _PostEphemeralKeys,
             (),
             {
@@ -73,7 +73,6 @@ class EphemeralKeys(SyncResource):
     def delete(
         self,
         key: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class EphemeralKeys(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteEphemeralKeysKey,
             (key,),
             {
@@ -123,7 +122,7 @@ class AsyncEphemeralKeys(AsyncResource):
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostEphemeralKeys,
             (),
             {
@@ -139,7 +138,6 @@ class AsyncEphemeralKeys(AsyncResource):
     async def delete(
         self,
         key: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -151,7 +149,7 @@ class AsyncEphemeralKeys(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteEphemeralKeysKey,
             (key,),
             {

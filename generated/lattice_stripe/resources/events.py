@@ -77,7 +77,7 @@ class Events(SyncResource):
                 be filtered to include only events with a matching event property. You may pass
                 either `type` or `types`, but not both.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEvents,
             (),
             {
@@ -96,7 +96,6 @@ class Events(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -109,7 +108,7 @@ class Events(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetEventsId,
             (id,),
             {
@@ -164,7 +163,7 @@ class AsyncEvents(AsyncResource):
                 be filtered to include only events with a matching event property. You may pass
                 either `type` or `types`, but not both.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEvents,
             (),
             {
@@ -183,7 +182,6 @@ class AsyncEvents(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +194,7 @@ class AsyncEvents(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetEventsId,
             (id,),
             {

@@ -63,7 +63,7 @@ class ExchangeRates(SyncResource):
                 subsequent call can include `starting_after=X` in order to fetch the next page
                 of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetExchangeRates,
             (),
             {
@@ -78,7 +78,6 @@ class ExchangeRates(SyncResource):
     def retrieve(
         self,
         rate_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -92,7 +91,7 @@ class ExchangeRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetExchangeRatesRateId,
             (rate_id,),
             {
@@ -136,7 +135,7 @@ class AsyncExchangeRates(AsyncResource):
                 subsequent call can include `starting_after=X` in order to fetch the next page
                 of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetExchangeRates,
             (),
             {
@@ -151,7 +150,6 @@ class AsyncExchangeRates(AsyncResource):
     async def retrieve(
         self,
         rate_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -165,7 +163,7 @@ class AsyncExchangeRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetExchangeRatesRateId,
             (rate_id,),
             {

@@ -39,7 +39,6 @@ class ExternalAccounts(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -97,7 +96,7 @@ class ExternalAccounts(SyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostExternalAccountsId,
             (id,),
             {
@@ -128,7 +127,6 @@ class AsyncExternalAccounts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         account_holder_name: str | None = None,
         account_holder_type: Literal["", "company", "individual"] | None = None,
@@ -186,7 +184,7 @@ class AsyncExternalAccounts(AsyncResource):
                 `metadata`.
             name: Cardholder name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostExternalAccountsId,
             (id,),
             {

@@ -63,7 +63,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinks,
             (),
             {
@@ -108,7 +108,7 @@ class FileLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinks,
             (),
             {
@@ -126,7 +126,6 @@ class FileLinks(SyncResource):
     def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -138,7 +137,7 @@ class FileLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -150,7 +149,6 @@ class FileLinks(SyncResource):
     def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -171,7 +169,7 @@ class FileLinks(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFileLinksLink,
             (link,),
             {
@@ -214,7 +212,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinks,
             (),
             {
@@ -259,7 +257,7 @@ class AsyncFileLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinks,
             (),
             {
@@ -277,7 +275,6 @@ class AsyncFileLinks(AsyncResource):
     async def retrieve(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -289,7 +286,7 @@ class AsyncFileLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFileLinksLink,
             (link,),
             {
@@ -301,7 +298,6 @@ class AsyncFileLinks(AsyncResource):
     async def update(
         self,
         link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
@@ -322,7 +318,7 @@ class AsyncFileLinks(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFileLinksLink,
             (link,),
             {

@@ -79,7 +79,7 @@ class Files(SyncResource):
             file_link_data: Optional parameters that automatically create a [file
                 link](https://api.stripe.com#file_links) for the newly created file.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFiles,
             (),
             {
@@ -146,7 +146,7 @@ class Files(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFiles,
             (),
             {
@@ -163,7 +163,6 @@ class Files(SyncResource):
     def retrieve(
         self,
         file: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -176,7 +175,7 @@ class Files(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFilesFile,
             (file,),
             {
@@ -232,7 +231,7 @@ class AsyncFiles(AsyncResource):
             file_link_data: Optional parameters that automatically create a [file
                 link](https://api.stripe.com#file_links) for the newly created file.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFiles,
             (),
             {
@@ -299,7 +298,7 @@ class AsyncFiles(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFiles,
             (),
             {
@@ -316,7 +315,6 @@ class AsyncFiles(AsyncResource):
     async def retrieve(
         self,
         file: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -329,7 +327,7 @@ class AsyncFiles(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFilesFile,
             (file,),
             {

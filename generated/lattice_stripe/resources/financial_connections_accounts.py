@@ -43,7 +43,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -56,7 +55,7 @@ class FinancialConnectionsAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountDisconnect,
             (account,),
             {
@@ -98,7 +97,7 @@ class FinancialConnectionsAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccounts,
             (),
             {
@@ -115,7 +114,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -129,7 +127,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountRefresh,
             (account,),
             {
@@ -142,7 +140,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -154,7 +151,7 @@ class FinancialConnectionsAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccountsAccount,
             (account,),
             {
@@ -166,7 +163,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def subscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -181,7 +177,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features to which you would like to subscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountSubscribe,
             (account,),
             {
@@ -194,7 +190,6 @@ class FinancialConnectionsAccounts(SyncResource):
     def unsubscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -209,7 +204,7 @@ class FinancialConnectionsAccounts(SyncResource):
             features: The list of account features from which you would like to unsubscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsAccountsAccountUnsubscribe,
             (account,),
             {
@@ -226,7 +221,6 @@ class FinancialConnectionsAccountsOwners(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -253,7 +247,7 @@ class FinancialConnectionsAccountsOwners(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsAccountsAccountOwners,
             (account,),
             {
@@ -277,7 +271,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -290,7 +283,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountDisconnect,
             (account,),
             {
@@ -332,7 +325,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccounts,
             (),
             {
@@ -349,7 +342,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -363,7 +355,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountRefresh,
             (account,),
             {
@@ -376,7 +368,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -388,7 +379,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccountsAccount,
             (account,),
             {
@@ -400,7 +391,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def subscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -415,7 +405,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features to which you would like to subscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountSubscribe,
             (account,),
             {
@@ -428,7 +418,6 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
     async def unsubscribe(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -443,7 +432,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
             features: The list of account features from which you would like to unsubscribe.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsAccountsAccountUnsubscribe,
             (account,),
             {
@@ -460,7 +449,6 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -487,7 +475,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsAccountsAccountOwners,
             (account,),
             {

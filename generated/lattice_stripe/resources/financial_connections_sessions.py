@@ -64,7 +64,7 @@ class FinancialConnectionsSessions(SyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return self._client.request(
+        return self._client._request(
             _PostFinancialConnectionsSessions,
             (),
             {
@@ -81,7 +81,6 @@ class FinancialConnectionsSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -93,7 +92,7 @@ class FinancialConnectionsSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsSessionsSession,
             (session,),
             {
@@ -134,7 +133,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostFinancialConnectionsSessions,
             (),
             {
@@ -151,7 +150,6 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -163,7 +161,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsSessionsSession,
             (session,),
             {

@@ -72,7 +72,7 @@ class FinancialConnectionsTransactions(SyncResource):
             transaction_refresh: A filter on the list based on the object `transaction_refresh`
                 field. The value can be a dictionary with the following options:
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsTransactions,
             (),
             {
@@ -90,7 +90,6 @@ class FinancialConnectionsTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -102,7 +101,7 @@ class FinancialConnectionsTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetFinancialConnectionsTransactionsTransaction,
             (transaction,),
             {
@@ -151,7 +150,7 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
             transaction_refresh: A filter on the list based on the object `transaction_refresh`
                 field. The value can be a dictionary with the following options:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsTransactions,
             (),
             {
@@ -169,7 +168,6 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -181,7 +179,7 @@ class AsyncFinancialConnectionsTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetFinancialConnectionsTransactionsTransaction,
             (transaction,),
             {

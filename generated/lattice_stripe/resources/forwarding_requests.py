@@ -66,7 +66,7 @@ class ForwardingRequests(SyncResource):
                 `metadata`.
             request: The request body and headers to be sent to the destination endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostForwardingRequests,
             (),
             {
@@ -105,7 +105,7 @@ class ForwardingRequests(SyncResource):
             starting_after: A pagination cursor to fetch the next page of the list. The value
                 must be a ForwardingRequest ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetForwardingRequests,
             (),
             {
@@ -121,7 +121,6 @@ class ForwardingRequests(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -133,7 +132,7 @@ class ForwardingRequests(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetForwardingRequestsId,
             (id,),
             {
@@ -176,7 +175,7 @@ class AsyncForwardingRequests(AsyncResource):
                 `metadata`.
             request: The request body and headers to be sent to the destination endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostForwardingRequests,
             (),
             {
@@ -215,7 +214,7 @@ class AsyncForwardingRequests(AsyncResource):
             starting_after: A pagination cursor to fetch the next page of the list. The value
                 must be a ForwardingRequest ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetForwardingRequests,
             (),
             {
@@ -231,7 +230,6 @@ class AsyncForwardingRequests(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -243,7 +241,7 @@ class AsyncForwardingRequests(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetForwardingRequestsId,
             (id,),
             {

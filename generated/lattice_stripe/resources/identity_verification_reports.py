@@ -73,7 +73,7 @@ class IdentityVerificationReports(SyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -92,7 +92,6 @@ class IdentityVerificationReports(SyncResource):
     def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -104,7 +103,7 @@ class IdentityVerificationReports(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {
@@ -155,7 +154,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
             verification_session: Only return VerificationReports created by this
                 VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReports,
             (),
             {
@@ -174,7 +173,6 @@ class AsyncIdentityVerificationReports(AsyncResource):
     async def retrieve(
         self,
         report: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -186,7 +184,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationReportsReport,
             (report,),
             {

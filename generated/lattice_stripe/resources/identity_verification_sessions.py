@@ -43,7 +43,6 @@ class IdentityVerificationSessions(SyncResource):
     def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -58,7 +57,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -119,7 +118,7 @@ class IdentityVerificationSessions(SyncResource):
             verification_flow: The ID of a verification flow from the Dashboard. See
                 https://docs.stripe.com/identity/verification-flows.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -178,7 +177,7 @@ class IdentityVerificationSessions(SyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -198,7 +197,6 @@ class IdentityVerificationSessions(SyncResource):
     def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -228,7 +226,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -240,7 +238,6 @@ class IdentityVerificationSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -255,7 +252,7 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -267,7 +264,6 @@ class IdentityVerificationSessions(SyncResource):
     def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -296,7 +292,7 @@ class IdentityVerificationSessions(SyncResource):
             type: The type of [verification
                 check](https://docs.stripe.com/identity/verification-checks) to be performed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {
@@ -316,7 +312,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def cancel(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -331,7 +326,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionCancel,
             (session,),
             {
@@ -392,7 +387,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             verification_flow: The ID of a verification flow from the Dashboard. See
                 https://docs.stripe.com/identity/verification-flows.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessions,
             (),
             {
@@ -451,7 +446,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the
                 lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessions,
             (),
             {
@@ -471,7 +466,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def redact(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -501,7 +495,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSessionRedact,
             (session,),
             {
@@ -513,7 +507,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -528,7 +521,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIdentityVerificationSessionsSession,
             (session,),
             {
@@ -540,7 +533,6 @@ class AsyncIdentityVerificationSessions(AsyncResource):
     async def update(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -569,7 +561,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             type: The type of [verification
                 check](https://docs.stripe.com/identity/verification-checks) to be performed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIdentityVerificationSessionsSession,
             (session,),
             {

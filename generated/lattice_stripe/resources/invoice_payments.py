@@ -73,7 +73,7 @@ class InvoicePayments(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the invoice payments to return.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicePayments,
             (),
             {
@@ -92,7 +92,6 @@ class InvoicePayments(SyncResource):
     def retrieve(
         self,
         invoice_payment: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -104,7 +103,7 @@ class InvoicePayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicePaymentsInvoicePayment,
             (invoice_payment,),
             {
@@ -154,7 +153,7 @@ class AsyncInvoicePayments(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the invoice payments to return.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicePayments,
             (),
             {
@@ -173,7 +172,6 @@ class AsyncInvoicePayments(AsyncResource):
     async def retrieve(
         self,
         invoice_payment: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -185,7 +183,7 @@ class AsyncInvoicePayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicePaymentsInvoicePayment,
             (invoice_payment,),
             {

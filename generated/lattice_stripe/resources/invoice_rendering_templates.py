@@ -35,7 +35,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def archive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -50,7 +49,7 @@ class InvoiceRenderingTemplates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceRenderingTemplatesTemplateArchive,
             (template,),
             {
@@ -88,7 +87,7 @@ class InvoiceRenderingTemplates(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status:
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceRenderingTemplates,
             (),
             {
@@ -104,7 +103,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def retrieve(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         version: int | None = None,
@@ -119,7 +117,7 @@ class InvoiceRenderingTemplates(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             version:
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceRenderingTemplatesTemplate,
             (template,),
             {
@@ -132,7 +130,6 @@ class InvoiceRenderingTemplates(SyncResource):
     def unarchive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -144,7 +141,7 @@ class InvoiceRenderingTemplates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceRenderingTemplatesTemplateUnarchive,
             (template,),
             {
@@ -160,7 +157,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def archive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -175,7 +171,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceRenderingTemplatesTemplateArchive,
             (template,),
             {
@@ -213,7 +209,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceRenderingTemplates,
             (),
             {
@@ -229,7 +225,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def retrieve(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         version: int | None = None,
@@ -244,7 +239,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             version:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceRenderingTemplatesTemplate,
             (template,),
             {
@@ -257,7 +252,6 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
     async def unarchive(
         self,
         template: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -269,7 +263,7 @@ class AsyncInvoiceRenderingTemplates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceRenderingTemplatesTemplateUnarchive,
             (template,),
             {

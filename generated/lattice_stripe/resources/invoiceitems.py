@@ -140,7 +140,7 @@ class Invoiceitems(SyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -171,7 +171,6 @@ class Invoiceitems(SyncResource):
     def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -179,7 +178,7 @@ class Invoiceitems(SyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -229,7 +228,7 @@ class Invoiceitems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -249,7 +248,6 @@ class Invoiceitems(SyncResource):
     def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +259,7 @@ class Invoiceitems(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -273,7 +271,6 @@ class Invoiceitems(SyncResource):
     def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -345,7 +342,7 @@ class Invoiceitems(SyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -467,7 +464,7 @@ class AsyncInvoiceitems(AsyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitems,
             (),
             {
@@ -498,7 +495,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def delete(
         self,
         invoiceitem: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoiceitem:
         """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
@@ -506,7 +502,7 @@ class AsyncInvoiceitems(AsyncResource):
 
         ``DELETE /v1/invoiceitems/{invoiceitem}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {},
@@ -556,7 +552,7 @@ class AsyncInvoiceitems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitems,
             (),
             {
@@ -576,7 +572,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def retrieve(
         self,
         invoiceitem: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -588,7 +583,7 @@ class AsyncInvoiceitems(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {
@@ -600,7 +595,6 @@ class AsyncInvoiceitems(AsyncResource):
     async def update(
         self,
         invoiceitem: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -672,7 +666,7 @@ class AsyncInvoiceitems(AsyncResource):
                 `unit_amount_decimal` will reduce the `amount_due` on the invoice. Accepts at
                 most 12 decimal places.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
             {

@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import InvoicesGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -72,8 +72,8 @@ if TYPE_CHECKING:
     )
 
 
-class _InvoicesBase(SyncResource):
-    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
+class Invoices(SyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> InvoicesLines:
@@ -82,7 +82,6 @@ class _InvoicesBase(SyncResource):
     def add_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesAddLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -103,7 +102,7 @@ class _InvoicesBase(SyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceAddLines,
             (invoice,),
             {
@@ -117,7 +116,6 @@ class _InvoicesBase(SyncResource):
     def attach_payment(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         payment_intent: str | None = None,
@@ -143,7 +141,7 @@ class _InvoicesBase(SyncResource):
             payment_intent: The ID of the PaymentIntent to attach to the invoice.
             payment_record: The ID of the PaymentRecord to attach to the invoice.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceAttachPayment,
             (invoice,),
             {
@@ -154,6 +152,7 @@ class _InvoicesBase(SyncResource):
             options,
         )
 
+    @guard(InvoicesGuards.create, "invoices.create")
     def create(
         self,
         *,
@@ -292,7 +291,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoices,
             (),
             {
@@ -421,7 +420,7 @@ class _InvoicesBase(SyncResource):
             subscription_details: The subscription creation or modification params to apply as a
                 preview. Cannot be used with `schedule` or `schedule_details` fields.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesCreatePreview,
             (),
             {
@@ -447,7 +446,6 @@ class _InvoicesBase(SyncResource):
     def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -456,7 +454,7 @@ class _InvoicesBase(SyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -466,7 +464,6 @@ class _InvoicesBase(SyncResource):
     def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -485,7 +482,7 @@ class _InvoicesBase(SyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -542,7 +539,7 @@ class _InvoicesBase(SyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoices,
             (),
             {
@@ -564,7 +561,6 @@ class _InvoicesBase(SyncResource):
     def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -577,7 +573,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -589,7 +585,6 @@ class _InvoicesBase(SyncResource):
     def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -631,7 +626,7 @@ class _InvoicesBase(SyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -649,7 +644,6 @@ class _InvoicesBase(SyncResource):
     def remove_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesRemoveLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -670,7 +664,7 @@ class _InvoicesBase(SyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceRemoveLines,
             (invoice,),
             {
@@ -684,7 +678,6 @@ class _InvoicesBase(SyncResource):
     def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -696,7 +689,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -734,7 +727,7 @@ class _InvoicesBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -749,7 +742,6 @@ class _InvoicesBase(SyncResource):
     def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -767,7 +759,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -779,7 +771,6 @@ class _InvoicesBase(SyncResource):
     def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -901,7 +892,7 @@ class _InvoicesBase(SyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -939,7 +930,6 @@ class _InvoicesBase(SyncResource):
     def update_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesUpdateLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -966,7 +956,7 @@ class _InvoicesBase(SyncResource):
                 items, where any existing metadata on the invoice line is merged with the
                 incoming data.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceUpdateLines,
             (invoice,),
             {
@@ -980,7 +970,6 @@ class _InvoicesBase(SyncResource):
     def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -999,7 +988,7 @@ class _InvoicesBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -1009,19 +998,12 @@ class _InvoicesBase(SyncResource):
         )
 
 
-class Invoices(_InvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_InvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class InvoicesLines(SyncResource):
     """Operations on `client.invoices.lines`."""
 
     def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1048,7 +1030,7 @@ class InvoicesLines(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {
@@ -1064,7 +1046,6 @@ class InvoicesLines(SyncResource):
         self,
         invoice: str,
         line_item_id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -1136,7 +1117,7 @@ class InvoicesLines(SyncResource):
                 `default_tax_rates` on the invoice do not apply to this line item. Pass an empty
                 string to remove previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostInvoicesInvoiceLinesLineItemId,
             (
                 invoice,
@@ -1161,8 +1142,8 @@ class InvoicesLines(SyncResource):
         )
 
 
-class _AsyncInvoicesBase(AsyncResource):
-    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
+class AsyncInvoices(AsyncResource):
+    """Operations on `client.invoices`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def lines(self) -> AsyncInvoicesLines:
@@ -1171,7 +1152,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def add_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesAddLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -1192,7 +1172,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceAddLines,
             (invoice,),
             {
@@ -1206,7 +1186,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def attach_payment(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         payment_intent: str | None = None,
@@ -1232,7 +1211,7 @@ class _AsyncInvoicesBase(AsyncResource):
             payment_intent: The ID of the PaymentIntent to attach to the invoice.
             payment_record: The ID of the PaymentRecord to attach to the invoice.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceAttachPayment,
             (invoice,),
             {
@@ -1243,6 +1222,7 @@ class _AsyncInvoicesBase(AsyncResource):
             options,
         )
 
+    @guard(InvoicesGuards.create, "invoices.create")
     async def create(
         self,
         *,
@@ -1381,7 +1361,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoices,
             (),
             {
@@ -1510,7 +1490,7 @@ class _AsyncInvoicesBase(AsyncResource):
             subscription_details: The subscription creation or modification params to apply as a
                 preview. Cannot be used with `schedule` or `schedule_details` fields.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesCreatePreview,
             (),
             {
@@ -1536,7 +1516,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def delete(
         self,
         invoice: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedInvoice:
         """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
@@ -1545,7 +1524,7 @@ class _AsyncInvoicesBase(AsyncResource):
 
         ``DELETE /v1/invoices/{invoice}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteInvoicesInvoice,
             (invoice,),
             {},
@@ -1555,7 +1534,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def finalize(
         self,
         invoice: str,
-        /,
         *,
         auto_advance: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1574,7 +1552,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 without an explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceFinalize,
             (invoice,),
             {
@@ -1631,7 +1609,7 @@ class _AsyncInvoicesBase(AsyncResource):
             subscription: Only return invoices for the subscription specified by this
                 subscription ID.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoices,
             (),
             {
@@ -1653,7 +1631,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def mark_uncollectible(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1666,7 +1643,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceMarkUncollectible,
             (invoice,),
             {
@@ -1678,7 +1655,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def pay(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forgive: bool | None = None,
@@ -1720,7 +1696,7 @@ class _AsyncInvoicesBase(AsyncResource):
             source: A payment source to be charged. The source must be the ID of a source
                 belonging to the customer associated with the invoice being paid.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoicePay,
             (invoice,),
             {
@@ -1738,7 +1714,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def remove_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesRemoveLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -1759,7 +1734,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 unset by posting an empty value to them. All keys can be unset by posting an
                 empty value to `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceRemoveLines,
             (invoice,),
             {
@@ -1773,7 +1748,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def retrieve(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1785,7 +1759,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoice,
             (invoice,),
             {
@@ -1823,7 +1797,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesSearch,
             (),
             {
@@ -1838,7 +1812,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def send(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1856,7 +1829,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceSend,
             (invoice,),
             {
@@ -1868,7 +1841,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def update(
         self,
         invoice: str,
-        /,
         *,
         account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
         application_fee_amount: int | None = None,
@@ -1990,7 +1962,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 destination and the ID of the resulting transfer will be found on the invoice's
                 charge. This will be unset if you POST an empty value.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoice,
             (invoice,),
             {
@@ -2028,7 +2000,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def update_lines(
         self,
         invoice: str,
-        /,
         *,
         lines: SequenceNotStr[InvoicesUpdateLinesParamsLines],
         expand: SequenceNotStr[str] | None = None,
@@ -2055,7 +2026,7 @@ class _AsyncInvoicesBase(AsyncResource):
                 items, where any existing metadata on the invoice line is merged with the
                 incoming data.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceUpdateLines,
             (invoice,),
             {
@@ -2069,7 +2040,6 @@ class _AsyncInvoicesBase(AsyncResource):
     async def void(
         self,
         invoice: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2088,7 +2058,7 @@ class _AsyncInvoicesBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceVoid,
             (invoice,),
             {
@@ -2098,19 +2068,12 @@ class _AsyncInvoicesBase(AsyncResource):
         )
 
 
-class AsyncInvoices(_AsyncInvoicesBase):
-    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_AsyncInvoicesBase.create, InvoicesGuards.create, "invoices.create")
-
-
 class AsyncInvoicesLines(AsyncResource):
     """Operations on `client.invoices.lines`."""
 
     async def list(
         self,
         invoice: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2137,7 +2100,7 @@ class AsyncInvoicesLines(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetInvoicesInvoiceLines,
             (invoice,),
             {
@@ -2153,7 +2116,6 @@ class AsyncInvoicesLines(AsyncResource):
         self,
         invoice: str,
         line_item_id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -2225,7 +2187,7 @@ class AsyncInvoicesLines(AsyncResource):
                 `default_tax_rates` on the invoice do not apply to this line item. Pass an empty
                 string to remove previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostInvoicesInvoiceLinesLineItemId,
             (
                 invoice,

@@ -39,7 +39,6 @@ class IssuingAuthorizations(SyncResource):
     def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -66,7 +65,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -80,7 +79,6 @@ class IssuingAuthorizations(SyncResource):
     def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -101,7 +99,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -148,7 +146,7 @@ class IssuingAuthorizations(SyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -167,7 +165,6 @@ class IssuingAuthorizations(SyncResource):
     def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +176,7 @@ class IssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -191,7 +188,6 @@ class IssuingAuthorizations(SyncResource):
     def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -210,7 +206,7 @@ class IssuingAuthorizations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -227,7 +223,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def approve(
         self,
         authorization: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -254,7 +249,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
             {
@@ -268,7 +263,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def decline(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -289,7 +283,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorizationDecline,
             (authorization,),
             {
@@ -336,7 +330,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
             status: Only return authorizations with the given status. One of `pending`,
                 `closed`, or `reversed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizations,
             (),
             {
@@ -355,7 +349,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def retrieve(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -367,7 +360,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingAuthorizationsAuthorization,
             (authorization,),
             {
@@ -379,7 +372,6 @@ class AsyncIssuingAuthorizations(AsyncResource):
     async def update(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -398,7 +390,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingAuthorizationsAuthorization,
             (authorization,),
             {

@@ -99,7 +99,7 @@ class IssuingCardholders(SyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://docs.stripe.com/issuing/other/choose-cardholder) for more details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -158,7 +158,7 @@ class IssuingCardholders(SyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -178,7 +178,6 @@ class IssuingCardholders(SyncResource):
     def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -190,7 +189,7 @@ class IssuingCardholders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -202,7 +201,6 @@ class IssuingCardholders(SyncResource):
     def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -246,7 +244,7 @@ class IssuingCardholders(SyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -323,7 +321,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: One of `individual` or `company`. See [Choose a cardholder
                 type](https://docs.stripe.com/issuing/other/choose-cardholder) for more details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholders,
             (),
             {
@@ -382,7 +380,7 @@ class AsyncIssuingCardholders(AsyncResource):
             type: Only return cardholders that have the given type. One of `individual` or
                 `company`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholders,
             (),
             {
@@ -402,7 +400,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def retrieve(
         self,
         cardholder: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -414,7 +411,7 @@ class AsyncIssuingCardholders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardholdersCardholder,
             (cardholder,),
             {
@@ -426,7 +423,6 @@ class AsyncIssuingCardholders(AsyncResource):
     async def update(
         self,
         cardholder: str,
-        /,
         *,
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
@@ -470,7 +466,7 @@ class AsyncIssuingCardholders(AsyncResource):
                 more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
             {

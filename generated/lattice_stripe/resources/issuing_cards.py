@@ -105,7 +105,7 @@ class IssuingCards(SyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -174,7 +174,7 @@ class IssuingCards(SyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -197,7 +197,6 @@ class IssuingCards(SyncResource):
     def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -209,7 +208,7 @@ class IssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -221,7 +220,6 @@ class IssuingCards(SyncResource):
     def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -257,7 +255,7 @@ class IssuingCards(SyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {
@@ -339,7 +337,7 @@ class AsyncIssuingCards(AsyncResource):
                 activating cards depending on past-due Cardholder requirements. Defaults to
                 `inactive`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCards,
             (),
             {
@@ -408,7 +406,7 @@ class AsyncIssuingCards(AsyncResource):
                 or `canceled`.
             type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCards,
             (),
             {
@@ -431,7 +429,6 @@ class AsyncIssuingCards(AsyncResource):
     async def retrieve(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -443,7 +440,7 @@ class AsyncIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingCardsCard,
             (card,),
             {
@@ -455,7 +452,6 @@ class AsyncIssuingCards(AsyncResource):
     async def update(
         self,
         card: str,
-        /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -491,7 +487,7 @@ class AsyncIssuingCards(AsyncResource):
                 `inactive`. If this card is being canceled because it was lost or stolen, this
                 information should be provided as `cancellation_reason`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingCardsCard,
             (card,),
             {

@@ -72,7 +72,7 @@ class IssuingDisputes(SyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -120,7 +120,7 @@ class IssuingDisputes(SyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -138,7 +138,6 @@ class IssuingDisputes(SyncResource):
     def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +149,7 @@ class IssuingDisputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -162,7 +161,6 @@ class IssuingDisputes(SyncResource):
     def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -182,7 +180,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -195,7 +193,6 @@ class IssuingDisputes(SyncResource):
     def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -220,7 +217,7 @@ class IssuingDisputes(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {
@@ -269,7 +266,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputes,
             (),
             {
@@ -317,7 +314,7 @@ class AsyncIssuingDisputes(AsyncResource):
             status: Select Issuing disputes with the given status.
             transaction: Select the Issuing dispute for the given transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputes,
             (),
             {
@@ -335,7 +332,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def retrieve(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -347,7 +343,7 @@ class AsyncIssuingDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingDisputesDispute,
             (dispute,),
             {
@@ -359,7 +355,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def submit(
         self,
         dispute: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -379,7 +374,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDisputeSubmit,
             (dispute,),
             {
@@ -392,7 +387,6 @@ class AsyncIssuingDisputes(AsyncResource):
     async def update(
         self,
         dispute: str,
-        /,
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
@@ -417,7 +411,7 @@ class AsyncIssuingDisputes(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingDisputesDispute,
             (dispute,),
             {

@@ -78,7 +78,7 @@ class IssuingPersonalizationDesigns(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingPersonalizationDesigns,
             (),
             {
@@ -128,7 +128,7 @@ class IssuingPersonalizationDesigns(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return personalization designs with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPersonalizationDesigns,
             (),
             {
@@ -146,7 +146,6 @@ class IssuingPersonalizationDesigns(SyncResource):
     def retrieve(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -158,7 +157,7 @@ class IssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -170,7 +169,6 @@ class IssuingPersonalizationDesigns(SyncResource):
     def update(
         self,
         personalization_design: str,
-        /,
         *,
         card_logo: str | Literal[""] | None = None,
         carrier_text: IssuingPersonalizationDesignsUpdateParamsCarrierText | Literal[""] | None = None,
@@ -208,7 +206,7 @@ class IssuingPersonalizationDesigns(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -268,7 +266,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingPersonalizationDesigns,
             (),
             {
@@ -318,7 +316,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return personalization designs with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPersonalizationDesigns,
             (),
             {
@@ -336,7 +334,6 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
     async def retrieve(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -348,7 +345,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {
@@ -360,7 +357,6 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
     async def update(
         self,
         personalization_design: str,
-        /,
         *,
         card_logo: str | Literal[""] | None = None,
         carrier_text: IssuingPersonalizationDesignsUpdateParamsCarrierText | Literal[""] | None = None,
@@ -398,7 +394,7 @@ class AsyncIssuingPersonalizationDesigns(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing personalization design, and assign it to this personalization design.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingPersonalizationDesignsPersonalizationDesign,
             (personalization_design,),
             {

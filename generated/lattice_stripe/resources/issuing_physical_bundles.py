@@ -63,7 +63,7 @@ class IssuingPhysicalBundles(SyncResource):
             status: Only return physical bundles with the given status.
             type: Only return physical bundles with the given type.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPhysicalBundles,
             (),
             {
@@ -80,7 +80,6 @@ class IssuingPhysicalBundles(SyncResource):
     def retrieve(
         self,
         physical_bundle: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -92,7 +91,7 @@ class IssuingPhysicalBundles(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingPhysicalBundlesPhysicalBundle,
             (physical_bundle,),
             {
@@ -136,7 +135,7 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
             status: Only return physical bundles with the given status.
             type: Only return physical bundles with the given type.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPhysicalBundles,
             (),
             {
@@ -153,7 +152,6 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
     async def retrieve(
         self,
         physical_bundle: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -165,7 +163,7 @@ class AsyncIssuingPhysicalBundles(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingPhysicalBundlesPhysicalBundle,
             (physical_bundle,),
             {

@@ -35,7 +35,6 @@ class IssuingSettlements(SyncResource):
     def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class IssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -59,7 +58,6 @@ class IssuingSettlements(SyncResource):
     def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -78,7 +76,7 @@ class IssuingSettlements(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -95,7 +93,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def retrieve(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -107,7 +104,7 @@ class AsyncIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingSettlementsSettlement,
             (settlement,),
             {
@@ -119,7 +116,6 @@ class AsyncIssuingSettlements(AsyncResource):
     async def update(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -138,7 +134,7 @@ class AsyncIssuingSettlements(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingSettlementsSettlement,
             (settlement,),
             {

@@ -68,7 +68,7 @@ class IssuingTokens(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Select Issuing tokens with the given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTokens,
             (),
             {
@@ -86,7 +86,6 @@ class IssuingTokens(SyncResource):
     def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -98,7 +97,7 @@ class IssuingTokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTokensToken,
             (token,),
             {
@@ -110,7 +109,6 @@ class IssuingTokens(SyncResource):
     def update(
         self,
         token: str,
-        /,
         *,
         status: Literal["active", "deleted", "suspended"],
         expand: SequenceNotStr[str] | None = None,
@@ -124,7 +122,7 @@ class IssuingTokens(SyncResource):
             status: Specifies which status the token should be updated to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingTokensToken,
             (token,),
             {
@@ -171,7 +169,7 @@ class AsyncIssuingTokens(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Select Issuing tokens with the given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTokens,
             (),
             {
@@ -189,7 +187,6 @@ class AsyncIssuingTokens(AsyncResource):
     async def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -201,7 +198,7 @@ class AsyncIssuingTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTokensToken,
             (token,),
             {
@@ -213,7 +210,6 @@ class AsyncIssuingTokens(AsyncResource):
     async def update(
         self,
         token: str,
-        /,
         *,
         status: Literal["active", "deleted", "suspended"],
         expand: SequenceNotStr[str] | None = None,
@@ -227,7 +223,7 @@ class AsyncIssuingTokens(AsyncResource):
             status: Specifies which status the token should be updated to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingTokensToken,
             (token,),
             {

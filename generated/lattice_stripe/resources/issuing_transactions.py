@@ -71,7 +71,7 @@ class IssuingTransactions(SyncResource):
             type: Only return transactions that have the given type. One of `capture` or
                 `refund`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTransactions,
             (),
             {
@@ -90,7 +90,6 @@ class IssuingTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -102,7 +101,7 @@ class IssuingTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -114,7 +113,6 @@ class IssuingTransactions(SyncResource):
     def update(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -133,7 +131,7 @@ class IssuingTransactions(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -183,7 +181,7 @@ class AsyncIssuingTransactions(AsyncResource):
             type: Only return transactions that have the given type. One of `capture` or
                 `refund`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTransactions,
             (),
             {
@@ -202,7 +200,6 @@ class AsyncIssuingTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -214,7 +211,7 @@ class AsyncIssuingTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetIssuingTransactionsTransaction,
             (transaction,),
             {
@@ -226,7 +223,6 @@ class AsyncIssuingTransactions(AsyncResource):
     async def update(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -245,7 +241,7 @@ class AsyncIssuingTransactions(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostIssuingTransactionsTransaction,
             (transaction,),
             {

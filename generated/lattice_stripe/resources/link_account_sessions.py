@@ -64,7 +64,7 @@ class LinkAccountSessions(SyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkAccountSessions,
             (),
             {
@@ -81,7 +81,6 @@ class LinkAccountSessions(SyncResource):
     def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -93,7 +92,7 @@ class LinkAccountSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkAccountSessionsSession,
             (session,),
             {
@@ -134,7 +133,7 @@ class AsyncLinkAccountSessions(AsyncResource):
             return_url: For webview integrations only. Upon completing OAuth login in the native
                 browser, the user will be redirected to this URL to return to your app.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkAccountSessions,
             (),
             {
@@ -151,7 +150,6 @@ class AsyncLinkAccountSessions(AsyncResource):
     async def retrieve(
         self,
         session: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -163,7 +161,7 @@ class AsyncLinkAccountSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkAccountSessionsSession,
             (session,),
             {

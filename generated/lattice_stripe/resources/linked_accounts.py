@@ -43,7 +43,6 @@ class LinkedAccounts(SyncResource):
     def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -56,7 +55,7 @@ class LinkedAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkedAccountsAccountDisconnect,
             (account,),
             {
@@ -98,7 +97,7 @@ class LinkedAccounts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccounts,
             (),
             {
@@ -115,7 +114,6 @@ class LinkedAccounts(SyncResource):
     def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -129,7 +127,7 @@ class LinkedAccounts(SyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostLinkedAccountsAccountRefresh,
             (account,),
             {
@@ -142,7 +140,6 @@ class LinkedAccounts(SyncResource):
     def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -154,7 +151,7 @@ class LinkedAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccountsAccount,
             (account,),
             {
@@ -170,7 +167,6 @@ class LinkedAccountsOwners(SyncResource):
     def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -197,7 +193,7 @@ class LinkedAccountsOwners(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetLinkedAccountsAccountOwners,
             (account,),
             {
@@ -221,7 +217,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def disconnect(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -234,7 +229,7 @@ class AsyncLinkedAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkedAccountsAccountDisconnect,
             (account,),
             {
@@ -276,7 +271,7 @@ class AsyncLinkedAccounts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccounts,
             (),
             {
@@ -293,7 +288,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def refresh(
         self,
         account: str,
-        /,
         *,
         features: SequenceNotStr[Literal["balance", "ownership", "transactions"]],
         expand: SequenceNotStr[str] | None = None,
@@ -307,7 +301,7 @@ class AsyncLinkedAccounts(AsyncResource):
             features: The list of account features that you would like to refresh.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostLinkedAccountsAccountRefresh,
             (account,),
             {
@@ -320,7 +314,6 @@ class AsyncLinkedAccounts(AsyncResource):
     async def retrieve(
         self,
         account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -332,7 +325,7 @@ class AsyncLinkedAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccountsAccount,
             (account,),
             {
@@ -348,7 +341,6 @@ class AsyncLinkedAccountsOwners(AsyncResource):
     async def list(
         self,
         account: str,
-        /,
         *,
         ownership: str,
         ending_before: str | None = None,
@@ -375,7 +367,7 @@ class AsyncLinkedAccountsOwners(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetLinkedAccountsAccountOwners,
             (account,),
             {

@@ -35,7 +35,6 @@ class Mandates(SyncResource):
     def retrieve(
         self,
         mandate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class Mandates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetMandatesMandate,
             (mandate,),
             {
@@ -63,7 +62,6 @@ class AsyncMandates(AsyncResource):
     async def retrieve(
         self,
         mandate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -75,7 +73,7 @@ class AsyncMandates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetMandatesMandate,
             (mandate,),
             {

@@ -55,7 +55,7 @@ class PaymentAttemptRecords(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentAttemptRecords,
             (),
             {
@@ -70,7 +70,6 @@ class PaymentAttemptRecords(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -82,7 +81,7 @@ class PaymentAttemptRecords(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentAttemptRecordsId,
             (id,),
             {
@@ -118,7 +117,7 @@ class AsyncPaymentAttemptRecords(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentAttemptRecords,
             (),
             {
@@ -133,7 +132,6 @@ class AsyncPaymentAttemptRecords(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -145,7 +143,7 @@ class AsyncPaymentAttemptRecords(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentAttemptRecordsId,
             (id,),
             {

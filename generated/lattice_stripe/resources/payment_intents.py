@@ -78,7 +78,6 @@ class PaymentIntents(SyncResource):
     def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -104,7 +103,7 @@ class PaymentIntents(SyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -118,7 +117,6 @@ class PaymentIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -144,7 +142,7 @@ class PaymentIntents(SyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -157,7 +155,6 @@ class PaymentIntents(SyncResource):
     def capture(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsCaptureParamsAmountDetails | None = None,
         amount_to_capture: int | None = None,
@@ -224,7 +221,7 @@ class PaymentIntents(SyncResource):
                 after the payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -246,7 +243,6 @@ class PaymentIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsConfirmParamsAmountDetails | Literal[""] | None = None,
         amount_to_confirm: int | None = None,
@@ -439,7 +435,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -746,7 +742,7 @@ class PaymentIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -794,7 +790,6 @@ class PaymentIntents(SyncResource):
     def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         amount_details: PaymentIntentsIncrementAuthorizationParamsAmountDetails | None = None,
@@ -858,7 +853,7 @@ class PaymentIntents(SyncResource):
                 payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -912,7 +907,7 @@ class PaymentIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -930,7 +925,6 @@ class PaymentIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -951,7 +945,7 @@ class PaymentIntents(SyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -990,7 +984,7 @@ class PaymentIntents(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -1005,7 +999,6 @@ class PaymentIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         amount_details: PaymentIntentsUpdateParamsAmountDetails | Literal[""] | None = None,
@@ -1222,7 +1215,7 @@ class PaymentIntents(SyncResource):
                 the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -1258,7 +1251,6 @@ class PaymentIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -1278,7 +1270,7 @@ class PaymentIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -1297,7 +1289,6 @@ class PaymentIntentsAmountDetailsLineItems(SyncResource):
     def list(
         self,
         intent: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1322,7 +1313,7 @@ class PaymentIntentsAmountDetailsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentIntentsIntentAmountDetailsLineItems,
             (intent,),
             {
@@ -1345,7 +1336,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def apply_customer_balance(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         currency: str | None = None,
@@ -1371,7 +1361,7 @@ class AsyncPaymentIntents(AsyncResource):
                 [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
             {
@@ -1385,7 +1375,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
@@ -1411,7 +1400,7 @@ class AsyncPaymentIntents(AsyncResource):
                 `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCancel,
             (intent,),
             {
@@ -1424,7 +1413,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def capture(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsCaptureParamsAmountDetails | None = None,
         amount_to_capture: int | None = None,
@@ -1491,7 +1479,7 @@ class AsyncPaymentIntents(AsyncResource):
                 after the payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
             {
@@ -1513,7 +1501,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         amount_details: PaymentIntentsConfirmParamsAmountDetails | Literal[""] | None = None,
         amount_to_confirm: int | None = None,
@@ -1706,7 +1693,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
             {
@@ -2013,7 +2000,7 @@ class AsyncPaymentIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntents,
             (),
             {
@@ -2061,7 +2048,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def increment_authorization(
         self,
         intent: str,
-        /,
         *,
         amount: int,
         amount_details: PaymentIntentsIncrementAuthorizationParamsAmountDetails | None = None,
@@ -2125,7 +2111,7 @@ class AsyncPaymentIntents(AsyncResource):
                 payment is captured. Learn more about the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
             {
@@ -2179,7 +2165,7 @@ class AsyncPaymentIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntents,
             (),
             {
@@ -2197,7 +2183,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2218,7 +2203,7 @@ class AsyncPaymentIntents(AsyncResource):
                 publishable key to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsIntent,
             (intent,),
             {
@@ -2257,7 +2242,7 @@ class AsyncPaymentIntents(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsSearch,
             (),
             {
@@ -2272,7 +2257,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         amount: int | None = None,
         amount_details: PaymentIntentsUpdateParamsAmountDetails | Literal[""] | None = None,
@@ -2489,7 +2473,7 @@ class AsyncPaymentIntents(AsyncResource):
                 the [use case for connected
                 accounts](https://docs.stripe.com/payments/connected-accounts).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntent,
             (intent,),
             {
@@ -2525,7 +2509,6 @@ class AsyncPaymentIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -2545,7 +2528,7 @@ class AsyncPaymentIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -2564,7 +2547,6 @@ class AsyncPaymentIntentsAmountDetailsLineItems(AsyncResource):
     async def list(
         self,
         intent: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -2589,7 +2571,7 @@ class AsyncPaymentIntentsAmountDetailsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentIntentsIntentAmountDetailsLineItems,
             (intent,),
             {

@@ -250,7 +250,7 @@ class PaymentLinks(SyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -319,7 +319,7 @@ class PaymentLinks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -335,7 +335,6 @@ class PaymentLinks(SyncResource):
     def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -347,7 +346,7 @@ class PaymentLinks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -359,7 +358,6 @@ class PaymentLinks(SyncResource):
     def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -507,7 +505,7 @@ class PaymentLinks(SyncResource):
                 `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -547,7 +545,6 @@ class PaymentLinksLineItems(SyncResource):
     def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -574,7 +571,7 @@ class PaymentLinksLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {
@@ -770,7 +767,7 @@ class AsyncPaymentLinks(AsyncResource):
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinks,
             (),
             {
@@ -839,7 +836,7 @@ class AsyncPaymentLinks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinks,
             (),
             {
@@ -855,7 +852,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def retrieve(
         self,
         payment_link: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -867,7 +863,7 @@ class AsyncPaymentLinks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -879,7 +875,6 @@ class AsyncPaymentLinks(AsyncResource):
     async def update(
         self,
         payment_link: str,
-        /,
         *,
         active: bool | None = None,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
@@ -1027,7 +1022,7 @@ class AsyncPaymentLinks(AsyncResource):
                 `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentLinksPaymentLink,
             (payment_link,),
             {
@@ -1067,7 +1062,6 @@ class AsyncPaymentLinksLineItems(AsyncResource):
     async def list(
         self,
         payment_link: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1094,7 +1088,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentLinksPaymentLinkLineItems,
             (payment_link,),
             {

@@ -488,7 +488,7 @@ class PaymentMethodConfigurations(SyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodConfigurations,
             (),
             {
@@ -589,7 +589,7 @@ class PaymentMethodConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodConfigurations,
             (),
             {
@@ -606,7 +606,6 @@ class PaymentMethodConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -618,7 +617,7 @@ class PaymentMethodConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -630,7 +629,6 @@ class PaymentMethodConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         acss_debit: PaymentMethodConfigurationsUpdateParamsAcssDebit | None = None,
         active: bool | None = None,
@@ -962,7 +960,7 @@ class PaymentMethodConfigurations(SyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -1371,7 +1369,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodConfigurations,
             (),
             {
@@ -1472,7 +1470,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodConfigurations,
             (),
             {
@@ -1489,7 +1487,6 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1501,7 +1498,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {
@@ -1513,7 +1510,6 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         acss_debit: PaymentMethodConfigurationsUpdateParamsAcssDebit | None = None,
         active: bool | None = None,
@@ -1845,7 +1841,7 @@ class AsyncPaymentMethodConfigurations(AsyncResource):
                 Check this [page](https://docs.stripe.com/payments/zip) for more details like
                 country availability.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodConfigurationsConfiguration,
             (configuration,),
             {

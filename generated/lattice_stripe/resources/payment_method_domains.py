@@ -51,7 +51,7 @@ class PaymentMethodDomains(SyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomains,
             (),
             {
@@ -93,7 +93,7 @@ class PaymentMethodDomains(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodDomains,
             (),
             {
@@ -110,7 +110,6 @@ class PaymentMethodDomains(SyncResource):
     def retrieve(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -122,7 +121,7 @@ class PaymentMethodDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -134,7 +133,6 @@ class PaymentMethodDomains(SyncResource):
     def update(
         self,
         payment_method_domain: str,
-        /,
         *,
         enabled: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -150,7 +148,7 @@ class PaymentMethodDomains(SyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -163,7 +161,6 @@ class PaymentMethodDomains(SyncResource):
     def validate(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -184,7 +181,7 @@ class PaymentMethodDomains(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomainValidate,
             (payment_method_domain,),
             {
@@ -216,7 +213,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomains,
             (),
             {
@@ -258,7 +255,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodDomains,
             (),
             {
@@ -275,7 +272,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def retrieve(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -287,7 +283,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -299,7 +295,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def update(
         self,
         payment_method_domain: str,
-        /,
         *,
         enabled: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -315,7 +310,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
                 Elements or Embedded Checkout.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomain,
             (payment_method_domain,),
             {
@@ -328,7 +323,6 @@ class AsyncPaymentMethodDomains(AsyncResource):
     async def validate(
         self,
         payment_method_domain: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -349,7 +343,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodDomainsPaymentMethodDomainValidate,
             (payment_method_domain,),
             {

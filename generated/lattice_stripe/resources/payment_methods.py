@@ -63,7 +63,6 @@ class PaymentMethods(SyncResource):
     def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str | None = None,
         customer_account: str | None = None,
@@ -91,7 +90,7 @@ class PaymentMethods(SyncResource):
                 the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -376,7 +375,7 @@ class PaymentMethods(SyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -451,7 +450,6 @@ class PaymentMethods(SyncResource):
     def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -464,7 +462,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -570,7 +568,7 @@ class PaymentMethods(SyncResource):
                 of payment method in the response, specify that type value in the request to
                 reduce your payload.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -589,7 +587,6 @@ class PaymentMethods(SyncResource):
     def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -602,7 +599,7 @@ class PaymentMethods(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -614,7 +611,6 @@ class PaymentMethods(SyncResource):
     def update(
         self,
         payment_method: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
@@ -649,7 +645,7 @@ class PaymentMethods(SyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -671,7 +667,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def attach(
         self,
         payment_method: str,
-        /,
         *,
         customer: str | None = None,
         customer_account: str | None = None,
@@ -699,7 +694,7 @@ class AsyncPaymentMethods(AsyncResource):
                 the PaymentMethod.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodAttach,
             (payment_method,),
             {
@@ -984,7 +979,7 @@ class AsyncPaymentMethods(AsyncResource):
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
                 payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethods,
             (),
             {
@@ -1059,7 +1054,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def detach(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1072,7 +1066,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethodDetach,
             (payment_method,),
             {
@@ -1178,7 +1172,7 @@ class AsyncPaymentMethods(AsyncResource):
                 of payment method in the response, specify that type value in the request to
                 reduce your payload.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethods,
             (),
             {
@@ -1197,7 +1191,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def retrieve(
         self,
         payment_method: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1210,7 +1203,7 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentMethodsPaymentMethod,
             (payment_method,),
             {
@@ -1222,7 +1215,6 @@ class AsyncPaymentMethods(AsyncResource):
     async def update(
         self,
         payment_method: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"] | None = None,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
@@ -1257,7 +1249,7 @@ class AsyncPaymentMethods(AsyncResource):
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentMethodsPaymentMethod,
             (payment_method,),
             {

@@ -98,7 +98,7 @@ class PaymentRecords(SyncResource):
             processor_details: Processor information for this payment.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsReportPayment,
             (),
             {
@@ -122,7 +122,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt(
         self,
         id: str,
-        /,
         *,
         initiated_at: int,
         description: str | None = None,
@@ -158,7 +157,7 @@ class PaymentRecords(SyncResource):
                 payment.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttempt,
             (id,),
             {
@@ -178,7 +177,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_canceled(
         self,
         id: str,
-        /,
         *,
         canceled_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -200,7 +198,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptCanceled,
             (id,),
             {
@@ -214,7 +212,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_failed(
         self,
         id: str,
-        /,
         *,
         failed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -236,7 +233,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptFailed,
             (id,),
             {
@@ -250,7 +247,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_guaranteed(
         self,
         id: str,
-        /,
         *,
         guaranteed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -272,7 +268,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptGuaranteed,
             (id,),
             {
@@ -286,7 +282,6 @@ class PaymentRecords(SyncResource):
     def report_payment_attempt_informational(
         self,
         id: str,
-        /,
         *,
         customer_details: PaymentRecordsReportPaymentAttemptInformationalParamsCustomerDetails | None = None,
         description: str | Literal[""] | None = None,
@@ -313,7 +308,7 @@ class PaymentRecords(SyncResource):
                 `metadata`.
             shipping_details: Shipping information for this payment.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptInformational,
             (id,),
             {
@@ -329,7 +324,6 @@ class PaymentRecords(SyncResource):
     def report_refund(
         self,
         id: str,
-        /,
         *,
         outcome: Literal["refunded"],
         processor_details: PaymentRecordsReportRefundParamsProcessorDetails,
@@ -362,7 +356,7 @@ class PaymentRecords(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPaymentRecordsIdReportRefund,
             (id,),
             {
@@ -380,7 +374,6 @@ class PaymentRecords(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -392,7 +385,7 @@ class PaymentRecords(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPaymentRecordsId,
             (id,),
             {
@@ -452,7 +445,7 @@ class AsyncPaymentRecords(AsyncResource):
             processor_details: Processor information for this payment.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsReportPayment,
             (),
             {
@@ -476,7 +469,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt(
         self,
         id: str,
-        /,
         *,
         initiated_at: int,
         description: str | None = None,
@@ -512,7 +504,7 @@ class AsyncPaymentRecords(AsyncResource):
                 payment.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttempt,
             (id,),
             {
@@ -532,7 +524,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_canceled(
         self,
         id: str,
-        /,
         *,
         canceled_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -554,7 +545,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptCanceled,
             (id,),
             {
@@ -568,7 +559,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_failed(
         self,
         id: str,
-        /,
         *,
         failed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -590,7 +580,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptFailed,
             (id,),
             {
@@ -604,7 +594,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_guaranteed(
         self,
         id: str,
-        /,
         *,
         guaranteed_at: int,
         expand: SequenceNotStr[str] | None = None,
@@ -626,7 +615,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptGuaranteed,
             (id,),
             {
@@ -640,7 +629,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_payment_attempt_informational(
         self,
         id: str,
-        /,
         *,
         customer_details: PaymentRecordsReportPaymentAttemptInformationalParamsCustomerDetails | None = None,
         description: str | Literal[""] | None = None,
@@ -667,7 +655,7 @@ class AsyncPaymentRecords(AsyncResource):
                 `metadata`.
             shipping_details: Shipping information for this payment.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportPaymentAttemptInformational,
             (id,),
             {
@@ -683,7 +671,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def report_refund(
         self,
         id: str,
-        /,
         *,
         outcome: Literal["refunded"],
         processor_details: PaymentRecordsReportRefundParamsProcessorDetails,
@@ -716,7 +703,7 @@ class AsyncPaymentRecords(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPaymentRecordsIdReportRefund,
             (id,),
             {
@@ -734,7 +721,6 @@ class AsyncPaymentRecords(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -746,7 +732,7 @@ class AsyncPaymentRecords(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPaymentRecordsId,
             (id,),
             {

@@ -40,7 +40,6 @@ class Payouts(SyncResource):
     def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -53,7 +52,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -121,7 +120,7 @@ class Payouts(SyncResource):
                 to 10 characters. Stripe truncates descriptors longer than 10 characters for US
                 ACH payouts.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayouts,
             (),
             {
@@ -178,7 +177,7 @@ class Payouts(SyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayouts,
             (),
             {
@@ -197,7 +196,6 @@ class Payouts(SyncResource):
     def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -211,7 +209,7 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -223,7 +221,6 @@ class Payouts(SyncResource):
     def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -247,7 +244,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -260,7 +257,6 @@ class Payouts(SyncResource):
     def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -280,7 +276,7 @@ class Payouts(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {
@@ -297,7 +293,6 @@ class AsyncPayouts(AsyncResource):
     async def cancel(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -310,7 +305,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutCancel,
             (payout,),
             {
@@ -378,7 +373,7 @@ class AsyncPayouts(AsyncResource):
                 to 10 characters. Stripe truncates descriptors longer than 10 characters for US
                 ACH payouts.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayouts,
             (),
             {
@@ -435,7 +430,7 @@ class AsyncPayouts(AsyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
                 or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayouts,
             (),
             {
@@ -454,7 +449,6 @@ class AsyncPayouts(AsyncResource):
     async def retrieve(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -468,7 +462,7 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPayoutsPayout,
             (payout,),
             {
@@ -480,7 +474,6 @@ class AsyncPayouts(AsyncResource):
     async def reverse(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
@@ -504,7 +497,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayoutReverse,
             (payout,),
             {
@@ -517,7 +510,6 @@ class AsyncPayouts(AsyncResource):
     async def update(
         self,
         payout: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -537,7 +529,7 @@ class AsyncPayouts(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPayoutsPayout,
             (payout,),
             {

@@ -118,7 +118,7 @@ class Plans(SyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlans,
             (),
             {
@@ -147,7 +147,6 @@ class Plans(SyncResource):
     def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -155,7 +154,7 @@ class Plans(SyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -197,7 +196,7 @@ class Plans(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlans,
             (),
             {
@@ -215,7 +214,6 @@ class Plans(SyncResource):
     def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -227,7 +225,7 @@ class Plans(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -239,7 +237,6 @@ class Plans(SyncResource):
     def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -270,7 +267,7 @@ class Plans(SyncResource):
                 plan using
                 [`trial_from_plan=true`](https://docs.stripe.com/api#create_subscription-trial_from_plan).
         """
-        return self._client.request(
+        return self._client._request(
             _PostPlansPlan,
             (plan,),
             {
@@ -366,7 +363,7 @@ class AsyncPlans(AsyncResource):
                 set when adding it to a subscription. `metered` aggregates the total usage based
                 on usage records. Defaults to `licensed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlans,
             (),
             {
@@ -395,7 +392,6 @@ class AsyncPlans(AsyncResource):
     async def delete(
         self,
         plan: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedPlan:
         """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
@@ -403,7 +399,7 @@ class AsyncPlans(AsyncResource):
 
         ``DELETE /v1/plans/{plan}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeletePlansPlan,
             (plan,),
             {},
@@ -445,7 +441,7 @@ class AsyncPlans(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlans,
             (),
             {
@@ -463,7 +459,6 @@ class AsyncPlans(AsyncResource):
     async def retrieve(
         self,
         plan: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -475,7 +470,7 @@ class AsyncPlans(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPlansPlan,
             (plan,),
             {
@@ -487,7 +482,6 @@ class AsyncPlans(AsyncResource):
     async def update(
         self,
         plan: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -518,7 +512,7 @@ class AsyncPlans(AsyncResource):
                 plan using
                 [`trial_from_plan=true`](https://docs.stripe.com/api#create_subscription-trial_from_plan).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPlansPlan,
             (plan,),
             {

@@ -129,7 +129,7 @@ class Prices(SyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPrices,
             (),
             {
@@ -201,7 +201,7 @@ class Prices(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPrices,
             (),
             {
@@ -223,7 +223,6 @@ class Prices(SyncResource):
     def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -235,7 +234,7 @@ class Prices(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -273,7 +272,7 @@ class Prices(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -288,7 +287,6 @@ class Prices(SyncResource):
     def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -329,7 +327,7 @@ class Prices(SyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPricesPrice,
             (price,),
             {
@@ -434,7 +432,7 @@ class AsyncPrices(AsyncResource):
                 local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
                 `unit_amount_decimal` can be set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPrices,
             (),
             {
@@ -506,7 +504,7 @@ class AsyncPrices(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPrices,
             (),
             {
@@ -528,7 +526,6 @@ class AsyncPrices(AsyncResource):
     async def retrieve(
         self,
         price: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -540,7 +537,7 @@ class AsyncPrices(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesPrice,
             (price,),
             {
@@ -578,7 +575,7 @@ class AsyncPrices(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPricesSearch,
             (),
             {
@@ -593,7 +590,6 @@ class AsyncPrices(AsyncResource):
     async def update(
         self,
         price: str,
-        /,
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
@@ -634,7 +630,7 @@ class AsyncPrices(AsyncResource):
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPricesPrice,
             (price,),
             {

@@ -108,7 +108,7 @@ class Products(SyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProducts,
             (),
             {
@@ -134,7 +134,6 @@ class Products(SyncResource):
     def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -143,7 +142,7 @@ class Products(SyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -191,7 +190,7 @@ class Products(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProducts,
             (),
             {
@@ -211,7 +210,6 @@ class Products(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -225,7 +223,7 @@ class Products(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -263,7 +261,7 @@ class Products(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -278,7 +276,6 @@ class Products(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -336,7 +333,7 @@ class Products(SyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProductsId,
             (id,),
             {
@@ -365,7 +362,6 @@ class ProductsFeatures(SyncResource):
     def create(
         self,
         product: str,
-        /,
         *,
         entitlement_feature: str,
         expand: SequenceNotStr[str] | None = None,
@@ -381,7 +377,7 @@ class ProductsFeatures(SyncResource):
                 this product.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostProductsProductFeatures,
             (product,),
             {
@@ -395,14 +391,13 @@ class ProductsFeatures(SyncResource):
         self,
         product: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProductFeature:
         """Deletes the feature attachment to a product
 
         ``DELETE /v1/products/{product}/features/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteProductsProductFeaturesId,
             (
                 product,
@@ -415,7 +410,6 @@ class ProductsFeatures(SyncResource):
     def list(
         self,
         product: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -440,7 +434,7 @@ class ProductsFeatures(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsProductFeatures,
             (product,),
             {
@@ -456,7 +450,6 @@ class ProductsFeatures(SyncResource):
         self,
         product: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -468,7 +461,7 @@ class ProductsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetProductsProductFeaturesId,
             (
                 product,
@@ -548,7 +541,7 @@ class AsyncProducts(AsyncResource):
                 included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProducts,
             (),
             {
@@ -574,7 +567,6 @@ class AsyncProducts(AsyncResource):
     async def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProduct:
         """Delete a product. Deleting a product is only possible if it has no prices associated
@@ -583,7 +575,7 @@ class AsyncProducts(AsyncResource):
 
         ``DELETE /v1/products/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteProductsId,
             (id,),
             {},
@@ -631,7 +623,7 @@ class AsyncProducts(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProducts,
             (),
             {
@@ -651,7 +643,6 @@ class AsyncProducts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -665,7 +656,7 @@ class AsyncProducts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsId,
             (id,),
             {
@@ -703,7 +694,7 @@ class AsyncProducts(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsSearch,
             (),
             {
@@ -718,7 +709,6 @@ class AsyncProducts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active: bool | None = None,
         default_price: str | None = None,
@@ -776,7 +766,7 @@ class AsyncProducts(AsyncResource):
                 May only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProductsId,
             (id,),
             {
@@ -805,7 +795,6 @@ class AsyncProductsFeatures(AsyncResource):
     async def create(
         self,
         product: str,
-        /,
         *,
         entitlement_feature: str,
         expand: SequenceNotStr[str] | None = None,
@@ -821,7 +810,7 @@ class AsyncProductsFeatures(AsyncResource):
                 this product.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostProductsProductFeatures,
             (product,),
             {
@@ -835,14 +824,13 @@ class AsyncProductsFeatures(AsyncResource):
         self,
         product: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedProductFeature:
         """Deletes the feature attachment to a product
 
         ``DELETE /v1/products/{product}/features/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteProductsProductFeaturesId,
             (
                 product,
@@ -855,7 +843,6 @@ class AsyncProductsFeatures(AsyncResource):
     async def list(
         self,
         product: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -880,7 +867,7 @@ class AsyncProductsFeatures(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsProductFeatures,
             (product,),
             {
@@ -896,7 +883,6 @@ class AsyncProductsFeatures(AsyncResource):
         self,
         product: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -908,7 +894,7 @@ class AsyncProductsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetProductsProductFeaturesId,
             (
                 product,

@@ -84,7 +84,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -143,7 +143,7 @@ class PromotionCodes(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -164,7 +164,6 @@ class PromotionCodes(SyncResource):
     def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -177,7 +176,7 @@ class PromotionCodes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -189,7 +188,6 @@ class PromotionCodes(SyncResource):
     def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -214,7 +212,7 @@ class PromotionCodes(SyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -275,7 +273,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodes,
             (),
             {
@@ -334,7 +332,7 @@ class AsyncPromotionCodes(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodes,
             (),
             {
@@ -355,7 +353,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def retrieve(
         self,
         promotion_code: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -368,7 +365,7 @@ class AsyncPromotionCodes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetPromotionCodesPromotionCode,
             (promotion_code,),
             {
@@ -380,7 +377,6 @@ class AsyncPromotionCodes(AsyncResource):
     async def update(
         self,
         promotion_code: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -405,7 +401,7 @@ class AsyncPromotionCodes(AsyncResource):
                 `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
             {

@@ -60,7 +60,6 @@ class Quotes(SyncResource):
     def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -72,7 +71,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -84,7 +83,6 @@ class Quotes(SyncResource):
     def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -96,7 +94,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -196,7 +194,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotes,
             (),
             {
@@ -228,7 +226,6 @@ class Quotes(SyncResource):
     def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -243,7 +240,7 @@ class Quotes(SyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -290,7 +287,7 @@ class Quotes(SyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotes,
             (),
             {
@@ -309,7 +306,6 @@ class Quotes(SyncResource):
     def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -322,7 +318,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -334,7 +330,6 @@ class Quotes(SyncResource):
     def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -346,7 +341,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -358,7 +353,6 @@ class Quotes(SyncResource):
     def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -433,7 +427,7 @@ class Quotes(SyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return self._client.request(
+        return self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -467,7 +461,6 @@ class QuotesComputedUpfrontLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -494,7 +487,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -513,7 +506,6 @@ class QuotesLineItems(SyncResource):
     def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -540,7 +532,7 @@ class QuotesLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {
@@ -567,7 +559,6 @@ class AsyncQuotes(AsyncResource):
     async def accept(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -579,7 +570,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteAccept,
             (quote,),
             {
@@ -591,7 +582,6 @@ class AsyncQuotes(AsyncResource):
     async def cancel(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -603,7 +593,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteCancel,
             (quote,),
             {
@@ -703,7 +693,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotes,
             (),
             {
@@ -735,7 +725,6 @@ class AsyncQuotes(AsyncResource):
     async def finalize(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
@@ -750,7 +739,7 @@ class AsyncQuotes(AsyncResource):
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
                 `draft` status. Measured in seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuoteFinalize,
             (quote,),
             {
@@ -797,7 +786,7 @@ class AsyncQuotes(AsyncResource):
                 clock. The response will not include quotes with test clocks if this and the
                 customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotes,
             (),
             {
@@ -816,7 +805,6 @@ class AsyncQuotes(AsyncResource):
     async def pdf(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -829,7 +817,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuotePdf,
             (quote,),
             {
@@ -841,7 +829,6 @@ class AsyncQuotes(AsyncResource):
     async def retrieve(
         self,
         quote: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -853,7 +840,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuote,
             (quote,),
             {
@@ -865,7 +852,6 @@ class AsyncQuotes(AsyncResource):
     async def update(
         self,
         quote: str,
-        /,
         *,
         application_fee_amount: int | Literal[""] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -940,7 +926,7 @@ class AsyncQuotes(AsyncResource):
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostQuotesQuote,
             (quote,),
             {
@@ -974,7 +960,6 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1001,7 +986,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteComputedUpfrontLineItems,
             (quote,),
             {
@@ -1020,7 +1005,6 @@ class AsyncQuotesLineItems(AsyncResource):
     async def list(
         self,
         quote: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1047,7 +1031,7 @@ class AsyncQuotesLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetQuotesQuoteLineItems,
             (quote,),
             {

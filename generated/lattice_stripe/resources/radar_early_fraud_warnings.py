@@ -69,7 +69,7 @@ class RadarEarlyFraudWarnings(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -87,7 +87,6 @@ class RadarEarlyFraudWarnings(SyncResource):
     def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -101,7 +100,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {
@@ -148,7 +147,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarnings,
             (),
             {
@@ -166,7 +165,6 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
     async def retrieve(
         self,
         early_fraud_warning: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -180,7 +178,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
             (early_fraud_warning,),
             {

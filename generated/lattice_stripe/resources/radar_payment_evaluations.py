@@ -66,7 +66,7 @@ class RadarPaymentEvaluations(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarPaymentEvaluations,
             (),
             {
@@ -111,7 +111,7 @@ class AsyncRadarPaymentEvaluations(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarPaymentEvaluations,
             (),
             {

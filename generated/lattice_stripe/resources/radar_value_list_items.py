@@ -55,7 +55,7 @@ class RadarValueListItems(SyncResource):
                 to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueListItems,
             (),
             {
@@ -69,14 +69,13 @@ class RadarValueListItems(SyncResource):
     def delete(
         self,
         item: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueListItem:
         """Deletes a ValueListItem object, removing it from its parent value list.
 
         ``DELETE /v1/radar/value_list_items/{item}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteRadarValueListItemsItem,
             (item,),
             {},
@@ -117,7 +116,7 @@ class RadarValueListItems(SyncResource):
             value: Return items belonging to the parent list whose value matches the specified
                 value (using an "is like" match).
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListItems,
             (),
             {
@@ -135,7 +134,6 @@ class RadarValueListItems(SyncResource):
     def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -147,7 +145,7 @@ class RadarValueListItems(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListItemsItem,
             (item,),
             {
@@ -179,7 +177,7 @@ class AsyncRadarValueListItems(AsyncResource):
                 to.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueListItems,
             (),
             {
@@ -193,14 +191,13 @@ class AsyncRadarValueListItems(AsyncResource):
     async def delete(
         self,
         item: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueListItem:
         """Deletes a ValueListItem object, removing it from its parent value list.
 
         ``DELETE /v1/radar/value_list_items/{item}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteRadarValueListItemsItem,
             (item,),
             {},
@@ -241,7 +238,7 @@ class AsyncRadarValueListItems(AsyncResource):
             value: Return items belonging to the parent list whose value matches the specified
                 value (using an "is like" match).
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListItems,
             (),
             {
@@ -259,7 +256,6 @@ class AsyncRadarValueListItems(AsyncResource):
     async def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -271,7 +267,7 @@ class AsyncRadarValueListItems(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListItemsItem,
             (item,),
             {

@@ -79,7 +79,7 @@ class RadarValueLists(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -95,7 +95,6 @@ class RadarValueLists(SyncResource):
     def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -103,7 +102,7 @@ class RadarValueLists(SyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -144,7 +143,7 @@ class RadarValueLists(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -162,7 +161,6 @@ class RadarValueLists(SyncResource):
     def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -174,7 +172,7 @@ class RadarValueLists(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -186,7 +184,6 @@ class RadarValueLists(SyncResource):
     def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -209,7 +206,7 @@ class RadarValueLists(SyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {
@@ -268,7 +265,7 @@ class AsyncRadarValueLists(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueLists,
             (),
             {
@@ -284,7 +281,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def delete(
         self,
         value_list: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedRadarValueList:
         """Deletes a ValueList object, also deleting any items contained within the value list. To
@@ -292,7 +288,7 @@ class AsyncRadarValueLists(AsyncResource):
 
         ``DELETE /v1/radar/value_lists/{value_list}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteRadarValueListsValueList,
             (value_list,),
             {},
@@ -333,7 +329,7 @@ class AsyncRadarValueLists(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueLists,
             (),
             {
@@ -351,7 +347,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def retrieve(
         self,
         value_list: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -363,7 +358,7 @@ class AsyncRadarValueLists(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRadarValueListsValueList,
             (value_list,),
             {
@@ -375,7 +370,6 @@ class AsyncRadarValueLists(AsyncResource):
     async def update(
         self,
         value_list: str,
-        /,
         *,
         alias: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -398,7 +392,7 @@ class AsyncRadarValueLists(AsyncResource):
                 `metadata`.
             name: The human-readable name of the value list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRadarValueListsValueList,
             (value_list,),
             {

@@ -39,7 +39,6 @@ class Refunds(SyncResource):
     def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -54,7 +53,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -130,7 +129,7 @@ class Refunds(SyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefunds,
             (),
             {
@@ -184,7 +183,7 @@ class Refunds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefunds,
             (),
             {
@@ -202,7 +201,6 @@ class Refunds(SyncResource):
     def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -214,7 +212,7 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -226,7 +224,6 @@ class Refunds(SyncResource):
     def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -247,7 +244,7 @@ class Refunds(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostRefundsRefund,
             (refund,),
             {
@@ -264,7 +261,6 @@ class AsyncRefunds(AsyncResource):
     async def cancel(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -279,7 +275,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefundCancel,
             (refund,),
             {
@@ -355,7 +351,7 @@ class AsyncRefunds(AsyncResource):
                 amount being refunded (either the entire or partial amount).
                 A transfer can be reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefunds,
             (),
             {
@@ -409,7 +405,7 @@ class AsyncRefunds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefunds,
             (),
             {
@@ -427,7 +423,6 @@ class AsyncRefunds(AsyncResource):
     async def retrieve(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -439,7 +434,7 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetRefundsRefund,
             (refund,),
             {
@@ -451,7 +446,6 @@ class AsyncRefunds(AsyncResource):
     async def update(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -472,7 +466,7 @@ class AsyncRefunds(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostRefundsRefund,
             (refund,),
             {

@@ -58,7 +58,7 @@ class ReportingReportRuns(SyncResource):
                 Types have different required and optional parameters, listed in the [API Access
                 to Reports](https://docs.stripe.com/reporting/statements/api) documentation.
         """
-        return self._client.request(
+        return self._client._request(
             _PostReportingReportRuns,
             (),
             {
@@ -97,7 +97,7 @@ class ReportingReportRuns(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportRuns,
             (),
             {
@@ -113,7 +113,6 @@ class ReportingReportRuns(SyncResource):
     def retrieve(
         self,
         report_run: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -125,7 +124,7 @@ class ReportingReportRuns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportRunsReportRun,
             (report_run,),
             {
@@ -160,7 +159,7 @@ class AsyncReportingReportRuns(AsyncResource):
                 Types have different required and optional parameters, listed in the [API Access
                 to Reports](https://docs.stripe.com/reporting/statements/api) documentation.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostReportingReportRuns,
             (),
             {
@@ -199,7 +198,7 @@ class AsyncReportingReportRuns(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportRuns,
             (),
             {
@@ -215,7 +214,6 @@ class AsyncReportingReportRuns(AsyncResource):
     async def retrieve(
         self,
         report_run: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -227,7 +225,7 @@ class AsyncReportingReportRuns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportRunsReportRun,
             (report_run,),
             {

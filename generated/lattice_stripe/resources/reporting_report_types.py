@@ -45,7 +45,7 @@ class ReportingReportTypes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportTypes,
             (),
             {
@@ -57,7 +57,6 @@ class ReportingReportTypes(SyncResource):
     def retrieve(
         self,
         report_type: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -70,7 +69,7 @@ class ReportingReportTypes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReportingReportTypesReportType,
             (report_type,),
             {
@@ -96,7 +95,7 @@ class AsyncReportingReportTypes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportTypes,
             (),
             {
@@ -108,7 +107,6 @@ class AsyncReportingReportTypes(AsyncResource):
     async def retrieve(
         self,
         report_type: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -121,7 +119,7 @@ class AsyncReportingReportTypes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReportingReportTypesReportType,
             (report_type,),
             {

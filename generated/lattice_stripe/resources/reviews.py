@@ -38,7 +38,6 @@ class Reviews(SyncResource):
     def approve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -50,7 +49,7 @@ class Reviews(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostReviewsReviewApprove,
             (review,),
             {
@@ -89,7 +88,7 @@ class Reviews(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReviews,
             (),
             {
@@ -105,7 +104,6 @@ class Reviews(SyncResource):
     def retrieve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -117,7 +115,7 @@ class Reviews(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetReviewsReview,
             (review,),
             {
@@ -133,7 +131,6 @@ class AsyncReviews(AsyncResource):
     async def approve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -145,7 +142,7 @@ class AsyncReviews(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostReviewsReviewApprove,
             (review,),
             {
@@ -184,7 +181,7 @@ class AsyncReviews(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReviews,
             (),
             {
@@ -200,7 +197,6 @@ class AsyncReviews(AsyncResource):
     async def retrieve(
         self,
         review: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -212,7 +208,7 @@ class AsyncReviews(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetReviewsReview,
             (review,),
             {

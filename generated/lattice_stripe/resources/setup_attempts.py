@@ -68,7 +68,7 @@ class SetupAttempts(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupAttempts,
             (),
             {
@@ -119,7 +119,7 @@ class AsyncSetupAttempts(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupAttempts,
             (),
             {

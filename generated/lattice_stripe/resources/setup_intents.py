@@ -50,7 +50,6 @@ class SetupIntents(SyncResource):
     def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -70,7 +69,7 @@ class SetupIntents(SyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -83,7 +82,6 @@ class SetupIntents(SyncResource):
     def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         confirmation_token: str | None = None,
@@ -135,7 +133,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -319,7 +317,7 @@ class SetupIntents(SyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -394,7 +392,7 @@ class SetupIntents(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -414,7 +412,6 @@ class SetupIntents(SyncResource):
     def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -435,7 +432,7 @@ class SetupIntents(SyncResource):
                 use a publishable key to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -448,7 +445,6 @@ class SetupIntents(SyncResource):
     def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -576,7 +572,7 @@ class SetupIntents(SyncResource):
                 valid payment method types can be found
                 [here](https://docs.stripe.com/api/payment_methods/object#payment_method_object-type).
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -600,7 +596,6 @@ class SetupIntents(SyncResource):
     def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -620,7 +615,7 @@ class SetupIntents(SyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {
@@ -639,7 +634,6 @@ class AsyncSetupIntents(AsyncResource):
     async def cancel(
         self,
         intent: str,
-        /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -659,7 +653,7 @@ class AsyncSetupIntents(AsyncResource):
                 `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentCancel,
             (intent,),
             {
@@ -672,7 +666,6 @@ class AsyncSetupIntents(AsyncResource):
     async def confirm(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         confirmation_token: str | None = None,
@@ -724,7 +717,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
             {
@@ -908,7 +901,7 @@ class AsyncSetupIntents(AsyncResource):
             use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
                 or Android client-side SDKs to handle the next actions.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntents,
             (),
             {
@@ -983,7 +976,7 @@ class AsyncSetupIntents(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntents,
             (),
             {
@@ -1003,7 +996,6 @@ class AsyncSetupIntents(AsyncResource):
     async def retrieve(
         self,
         intent: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1024,7 +1016,7 @@ class AsyncSetupIntents(AsyncResource):
                 use a publishable key to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSetupIntentsIntent,
             (intent,),
             {
@@ -1037,7 +1029,6 @@ class AsyncSetupIntents(AsyncResource):
     async def update(
         self,
         intent: str,
-        /,
         *,
         attach_to_self: bool | None = None,
         customer: str | None = None,
@@ -1165,7 +1156,7 @@ class AsyncSetupIntents(AsyncResource):
                 valid payment method types can be found
                 [here](https://docs.stripe.com/api/payment_methods/object#payment_method_object-type).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntent,
             (intent,),
             {
@@ -1189,7 +1180,6 @@ class AsyncSetupIntents(AsyncResource):
     async def verify_microdeposits(
         self,
         intent: str,
-        /,
         *,
         amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
@@ -1209,7 +1199,7 @@ class AsyncSetupIntents(AsyncResource):
                 sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
             {

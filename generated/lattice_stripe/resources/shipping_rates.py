@@ -75,7 +75,7 @@ class ShippingRates(SyncResource):
                 tax code is `txcd_92010001`.
             type: The type of calculation to use on the shipping rate.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRates,
             (),
             {
@@ -125,7 +125,7 @@ class ShippingRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRates,
             (),
             {
@@ -143,7 +143,6 @@ class ShippingRates(SyncResource):
     def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -155,7 +154,7 @@ class ShippingRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -167,7 +166,6 @@ class ShippingRates(SyncResource):
     def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -193,7 +191,7 @@ class ShippingRates(SyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -246,7 +244,7 @@ class AsyncShippingRates(AsyncResource):
                 tax code is `txcd_92010001`.
             type: The type of calculation to use on the shipping rate.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRates,
             (),
             {
@@ -296,7 +294,7 @@ class AsyncShippingRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRates,
             (),
             {
@@ -314,7 +312,6 @@ class AsyncShippingRates(AsyncResource):
     async def retrieve(
         self,
         shipping_rate_token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -326,7 +323,7 @@ class AsyncShippingRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {
@@ -338,7 +335,6 @@ class AsyncShippingRates(AsyncResource):
     async def update(
         self,
         shipping_rate_token: str,
-        /,
         *,
         active: bool | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -364,7 +360,7 @@ class AsyncShippingRates(AsyncResource):
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
             {

@@ -35,7 +35,6 @@ class SigmaSavedQueries(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
@@ -52,7 +51,7 @@ class SigmaSavedQueries(SyncResource):
             sql: The sql statement to update the specified query statement with. This should be
                 a valid Trino SQL statement that can be run in Sigma.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSigmaSavedQueriesId,
             (id,),
             {
@@ -70,7 +69,6 @@ class AsyncSigmaSavedQueries(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
@@ -87,7 +85,7 @@ class AsyncSigmaSavedQueries(AsyncResource):
             sql: The sql statement to update the specified query statement with. This should be
                 a valid Trino SQL statement that can be run in Sigma.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSigmaSavedQueriesId,
             (id,),
             {

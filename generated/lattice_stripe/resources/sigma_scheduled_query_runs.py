@@ -58,7 +58,7 @@ class SigmaScheduledQueryRuns(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSigmaScheduledQueryRuns,
             (),
             {
@@ -73,7 +73,6 @@ class SigmaScheduledQueryRuns(SyncResource):
     def retrieve(
         self,
         scheduled_query_run: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -85,7 +84,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSigmaScheduledQueryRunsScheduledQueryRun,
             (scheduled_query_run,),
             {
@@ -124,7 +123,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSigmaScheduledQueryRuns,
             (),
             {
@@ -139,7 +138,6 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
     async def retrieve(
         self,
         scheduled_query_run: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -151,7 +149,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSigmaScheduledQueryRunsScheduledQueryRun,
             (scheduled_query_run,),
             {

@@ -117,7 +117,7 @@ class Sources(SyncResource):
                 Sources](https://docs.stripe.com/sources/connect#cloning-card-sources) guide)
             usage:
         """
-        return self._client.request(
+        return self._client._request(
             _PostSources,
             (),
             {
@@ -144,7 +144,6 @@ class Sources(SyncResource):
     def retrieve(
         self,
         source: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -160,7 +159,7 @@ class Sources(SyncResource):
                 used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSource,
             (source,),
             {
@@ -173,7 +172,6 @@ class Sources(SyncResource):
     def update(
         self,
         source: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -208,7 +206,7 @@ class Sources(SyncResource):
                 Required for transactional credit (for example Klarna) sources before you can
                 charge it.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSourcesSource,
             (source,),
             {
@@ -225,7 +223,6 @@ class Sources(SyncResource):
     def verify(
         self,
         source: str,
-        /,
         *,
         values: SequenceNotStr[str],
         expand: SequenceNotStr[str] | None = None,
@@ -239,7 +236,7 @@ class Sources(SyncResource):
             values: The values needed to verify the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSourcesSourceVerify,
             (source,),
             {
@@ -257,7 +254,6 @@ class SourcesMandateNotifications(SyncResource):
         self,
         source: str,
         mandate_notification: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -269,7 +265,7 @@ class SourcesMandateNotifications(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
             (
                 source,
@@ -288,7 +284,6 @@ class SourcesSourceTransactions(SyncResource):
     def list(
         self,
         source: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -313,7 +308,7 @@ class SourcesSourceTransactions(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceSourceTransactions,
             (source,),
             {
@@ -329,7 +324,6 @@ class SourcesSourceTransactions(SyncResource):
         self,
         source: str,
         source_transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -343,7 +337,7 @@ class SourcesSourceTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,
             (
                 source,
@@ -431,7 +425,7 @@ class AsyncSources(AsyncResource):
                 Sources](https://docs.stripe.com/sources/connect#cloning-card-sources) guide)
             usage:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSources,
             (),
             {
@@ -458,7 +452,6 @@ class AsyncSources(AsyncResource):
     async def retrieve(
         self,
         source: str,
-        /,
         *,
         client_secret: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -474,7 +467,7 @@ class AsyncSources(AsyncResource):
                 used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSource,
             (source,),
             {
@@ -487,7 +480,6 @@ class AsyncSources(AsyncResource):
     async def update(
         self,
         source: str,
-        /,
         *,
         amount: int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -522,7 +514,7 @@ class AsyncSources(AsyncResource):
                 Required for transactional credit (for example Klarna) sources before you can
                 charge it.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSourcesSource,
             (source,),
             {
@@ -539,7 +531,6 @@ class AsyncSources(AsyncResource):
     async def verify(
         self,
         source: str,
-        /,
         *,
         values: SequenceNotStr[str],
         expand: SequenceNotStr[str] | None = None,
@@ -553,7 +544,7 @@ class AsyncSources(AsyncResource):
             values: The values needed to verify the source.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSourcesSourceVerify,
             (source,),
             {
@@ -571,7 +562,6 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         self,
         source: str,
         mandate_notification: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -583,7 +573,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
             (
                 source,
@@ -602,7 +592,6 @@ class AsyncSourcesSourceTransactions(AsyncResource):
     async def list(
         self,
         source: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -627,7 +616,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceSourceTransactions,
             (source,),
             {
@@ -643,7 +632,6 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         self,
         source: str,
         source_transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -657,7 +645,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,
             (
                 source,

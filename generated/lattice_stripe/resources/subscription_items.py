@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import SubscriptionItemsGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -41,9 +41,10 @@ if TYPE_CHECKING:
     )
 
 
-class _SubscriptionItemsBase(SyncResource):
-    """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
+class SubscriptionItems(SyncResource):
+    """Operations on `client.subscription_items`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
+    @guard(SubscriptionItemsGuards.create, "subscription_items.create")
     def create(
         self,
         *,
@@ -102,7 +103,7 @@ class _SubscriptionItemsBase(SyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionItems,
             (),
             {
@@ -122,10 +123,10 @@ class _SubscriptionItemsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.delete, "subscription_items.delete")
     def delete(
         self,
         item: str,
-        /,
         *,
         clear_usage: bool | None = None,
         payment_behavior: Literal[
@@ -156,7 +157,7 @@ class _SubscriptionItemsBase(SyncResource):
                 was previewed with the [upcoming invoice](/api/invoices/create_preview)
                 endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionItemsItem,
             (item,),
             {
@@ -196,7 +197,7 @@ class _SubscriptionItemsBase(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionItems,
             (),
             {
@@ -212,7 +213,6 @@ class _SubscriptionItemsBase(SyncResource):
     def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +224,7 @@ class _SubscriptionItemsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionItemsItem,
             (item,),
             {
@@ -233,10 +233,10 @@ class _SubscriptionItemsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.update, "subscription_items.update")
     def update(
         self,
         item: str,
-        /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
         discounts: SequenceNotStr[SubscriptionItemsUpdateParamsDiscounts] | Literal[""] | None = None,
@@ -295,7 +295,7 @@ class _SubscriptionItemsBase(SyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionItemsItem,
             (item,),
             {
@@ -316,25 +316,10 @@ class _SubscriptionItemsBase(SyncResource):
         )
 
 
-class SubscriptionItems(_SubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
+class AsyncSubscriptionItems(AsyncResource):
+    """Operations on `client.subscription_items`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
-    create = guarded(
-        _SubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
-    )
-
-    delete = guarded(
-        _SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
-    )
-
-    update = guarded(
-        _SubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
-    )
-
-
-class _AsyncSubscriptionItemsBase(AsyncResource):
-    """Operations on `client.subscription_items`, as generated: `AsyncSubscriptionItems` adds the guards."""
-
+    @guard(SubscriptionItemsGuards.create, "subscription_items.create")
     async def create(
         self,
         *,
@@ -393,7 +378,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionItems,
             (),
             {
@@ -413,10 +398,10 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.delete, "subscription_items.delete")
     async def delete(
         self,
         item: str,
-        /,
         *,
         clear_usage: bool | None = None,
         payment_behavior: Literal[
@@ -447,7 +432,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 was previewed with the [upcoming invoice](/api/invoices/create_preview)
                 endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionItemsItem,
             (item,),
             {
@@ -487,7 +472,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionItems,
             (),
             {
@@ -503,7 +488,6 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
     async def retrieve(
         self,
         item: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -515,7 +499,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionItemsItem,
             (item,),
             {
@@ -524,10 +508,10 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionItemsGuards.update, "subscription_items.update")
     async def update(
         self,
         item: str,
-        /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
         discounts: SequenceNotStr[SubscriptionItemsUpdateParamsDiscounts] | Literal[""] | None = None,
@@ -586,7 +570,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
                 on the Subscription. When updating, pass an empty string to remove
                 previously-defined tax rates.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionItemsItem,
             (item,),
             {
@@ -605,22 +589,6 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
             },
             options,
         )
-
-
-class AsyncSubscriptionItems(_AsyncSubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(
-        _AsyncSubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
-    )
-
-    delete = guarded(
-        _AsyncSubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
-    )
-
-    update = guarded(
-        _AsyncSubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
-    )
 
 
 # What each method above sends: path, response shape and argument checks, one per operation.

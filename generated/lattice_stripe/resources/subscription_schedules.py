@@ -47,7 +47,6 @@ class SubscriptionSchedules(SyncResource):
     def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -68,7 +67,7 @@ class SubscriptionSchedules(SyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -132,7 +131,7 @@ class SubscriptionSchedules(SyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -194,7 +193,7 @@ class SubscriptionSchedules(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -216,7 +215,6 @@ class SubscriptionSchedules(SyncResource):
     def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -235,7 +233,7 @@ class SubscriptionSchedules(SyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -248,7 +246,6 @@ class SubscriptionSchedules(SyncResource):
     def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -262,7 +259,7 @@ class SubscriptionSchedules(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -274,7 +271,6 @@ class SubscriptionSchedules(SyncResource):
     def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -309,7 +305,7 @@ class SubscriptionSchedules(SyncResource):
                 quantity, etc.) of the current phase, indicates how prorations from this change
                 should be handled. The default value is `create_prorations`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -330,7 +326,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def cancel(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
@@ -351,7 +346,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated. Defaults to `true`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleCancel,
             (schedule,),
             {
@@ -415,7 +410,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 backdate the subscription so that it starts on a past date, or set a future date
                 for the subscription to start on.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedules,
             (),
             {
@@ -477,7 +472,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedules,
             (),
             {
@@ -499,7 +494,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def release(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
@@ -518,7 +512,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
             preserve_cancel_date: Keep any cancellation on the subscription that the schedule
                 has set
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesScheduleRelease,
             (schedule,),
             {
@@ -531,7 +525,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def retrieve(
         self,
         schedule: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -545,7 +538,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionSchedulesSchedule,
             (schedule,),
             {
@@ -557,7 +550,6 @@ class AsyncSubscriptionSchedules(AsyncResource):
     async def update(
         self,
         schedule: str,
-        /,
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
@@ -592,7 +584,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
                 quantity, etc.) of the current phase, indicates how prorations from this change
                 should be handled. The default value is `create_prorations`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
             {

@@ -12,7 +12,7 @@ from .._runtime.http.operation import Operation
 from .._runtime.http.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 from ..overrides.billing import SubscriptionsGuards
-from ..overrides.guard import guarded
+from ..overrides.guard import guard
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -67,8 +67,8 @@ if TYPE_CHECKING:
     )
 
 
-class _SubscriptionsBase(SyncResource):
-    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
+class Subscriptions(SyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> SubscriptionsDiscount:
@@ -77,7 +77,6 @@ class _SubscriptionsBase(SyncResource):
     def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -112,7 +111,7 @@ class _SubscriptionsBase(SyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end. Defaults to `false`.
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -302,7 +301,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -417,7 +416,7 @@ class _SubscriptionsBase(SyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -442,7 +441,6 @@ class _SubscriptionsBase(SyncResource):
     def migrate(
         self,
         subscription: str,
-        /,
         *,
         billing_mode: SubscriptionsMigrateParamsBillingMode,
         expand: SequenceNotStr[str] | None = None,
@@ -457,7 +455,7 @@ class _SubscriptionsBase(SyncResource):
                 and orchestrated.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionMigrate,
             (subscription,),
             {
@@ -470,7 +468,6 @@ class _SubscriptionsBase(SyncResource):
     def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -505,7 +502,7 @@ class _SubscriptionsBase(SyncResource):
                 that were previewed with the [create
                 preview](https://stripe.com/docs/api/invoices/create_preview) endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -520,7 +517,6 @@ class _SubscriptionsBase(SyncResource):
     def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -532,7 +528,7 @@ class _SubscriptionsBase(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -570,7 +566,7 @@ class _SubscriptionsBase(SyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return self._client.request(
+        return self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -582,10 +578,10 @@ class _SubscriptionsBase(SyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -790,7 +786,7 @@ class _SubscriptionsBase(SyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return self._client.request(
+        return self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -831,26 +827,19 @@ class _SubscriptionsBase(SyncResource):
         )
 
 
-class Subscriptions(_SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class SubscriptionsDiscount(SyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},
@@ -858,8 +847,8 @@ class SubscriptionsDiscount(SyncResource):
         )
 
 
-class _AsyncSubscriptionsBase(AsyncResource):
-    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
+class AsyncSubscriptions(AsyncResource):
+    """Operations on `client.subscriptions`; the decorated ones run the checks in `lattice_stripe.overrides.billing` first."""
 
     @cached_property
     def discount(self) -> AsyncSubscriptionsDiscount:
@@ -868,7 +857,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def cancel(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -903,7 +891,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
             prorate: Will generate a proration invoice item that credits remaining unused time
                 until the subscription period end. Defaults to `false`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1093,7 +1081,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptions,
             (),
             {
@@ -1208,7 +1196,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 clock. The response will not include subscriptions with test clocks if this and
                 the customer parameter is not set.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptions,
             (),
             {
@@ -1233,7 +1221,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def migrate(
         self,
         subscription: str,
-        /,
         *,
         billing_mode: SubscriptionsMigrateParamsBillingMode,
         expand: SequenceNotStr[str] | None = None,
@@ -1248,7 +1235,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 and orchestrated.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionMigrate,
             (subscription,),
             {
@@ -1261,7 +1248,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def resume(
         self,
         subscription: str,
-        /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -1296,7 +1282,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 that were previewed with the [create
                 preview](https://stripe.com/docs/api/invoices/create_preview) endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionResume,
             (subscription,),
             {
@@ -1311,7 +1297,6 @@ class _AsyncSubscriptionsBase(AsyncResource):
     async def retrieve(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1323,7 +1308,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1361,7 +1346,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 parameter on the first call. Use the next_page value returned in a previous
                 response to request subsequent results.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetSubscriptionsSearch,
             (),
             {
@@ -1373,10 +1358,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
             options,
         )
 
+    @guard(SubscriptionsGuards.update, "subscriptions.update")
     async def update(
         self,
         subscription_exposed_id: str,
-        /,
         *,
         add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | Literal[""] | None = None,
@@ -1581,7 +1566,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
                 more.
             trial_settings: Settings related to subscription trials.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
             {
@@ -1622,26 +1607,19 @@ class _AsyncSubscriptionsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptions(_AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
-
-
 class AsyncSubscriptionsDiscount(AsyncResource):
     """Operations on `client.subscriptions.discount`."""
 
     async def delete(
         self,
         subscription_exposed_id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription.
 
         ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteSubscriptionsSubscriptionExposedIdDiscount,
             (subscription_exposed_id,),
             {},

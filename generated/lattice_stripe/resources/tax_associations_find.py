@@ -48,7 +48,7 @@ class TaxAssociationsFind(SyncResource):
                 [PaymentIntent](https://docs.stripe.com/api/payment_intents/object) id
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxAssociationsFind,
             (),
             {
@@ -78,7 +78,7 @@ class AsyncTaxAssociationsFind(AsyncResource):
                 [PaymentIntent](https://docs.stripe.com/api/payment_intents/object) id
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxAssociationsFind,
             (),
             {

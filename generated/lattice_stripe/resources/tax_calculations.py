@@ -76,7 +76,7 @@ class TaxCalculations(SyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -95,7 +95,6 @@ class TaxCalculations(SyncResource):
     def retrieve(
         self,
         calculation: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -107,7 +106,7 @@ class TaxCalculations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCalculationsCalculation,
             (calculation,),
             {
@@ -123,7 +122,6 @@ class TaxCalculationsLineItems(SyncResource):
     def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -149,7 +147,7 @@ class TaxCalculationsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {
@@ -201,7 +199,7 @@ class AsyncTaxCalculations(AsyncResource):
                 the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
                 in the past, and up to 48 hours in the future.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxCalculations,
             (),
             {
@@ -220,7 +218,6 @@ class AsyncTaxCalculations(AsyncResource):
     async def retrieve(
         self,
         calculation: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -232,7 +229,7 @@ class AsyncTaxCalculations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCalculationsCalculation,
             (calculation,),
             {
@@ -248,7 +245,6 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
     async def list(
         self,
         calculation: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -274,7 +270,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxCalculationsCalculationLineItems,
             (calculation,),
             {

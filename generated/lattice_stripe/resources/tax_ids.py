@@ -189,7 +189,7 @@ class TaxIds(SyncResource):
             owner: The account or customer the tax ID belongs to. Defaults to
                 `owner[type]=self`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxIds,
             (),
             {
@@ -204,14 +204,13 @@ class TaxIds(SyncResource):
     def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing account or customer tax_id object.
 
         ``DELETE /v1/tax_ids/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTaxIdsId,
             (id,),
             {},
@@ -247,7 +246,7 @@ class TaxIds(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxIds,
             (),
             {
@@ -263,7 +262,6 @@ class TaxIds(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -275,7 +273,7 @@ class TaxIds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxIdsId,
             (id,),
             {
@@ -440,7 +438,7 @@ class AsyncTaxIds(AsyncResource):
             owner: The account or customer the tax ID belongs to. Defaults to
                 `owner[type]=self`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxIds,
             (),
             {
@@ -455,14 +453,13 @@ class AsyncTaxIds(AsyncResource):
     async def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTaxId:
         """Deletes an existing account or customer tax_id object.
 
         ``DELETE /v1/tax_ids/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTaxIdsId,
             (id,),
             {},
@@ -498,7 +495,7 @@ class AsyncTaxIds(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxIds,
             (),
             {
@@ -514,7 +511,6 @@ class AsyncTaxIds(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -526,7 +522,7 @@ class AsyncTaxIds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxIdsId,
             (id,),
             {

@@ -94,7 +94,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRates,
             (),
             {
@@ -148,7 +148,7 @@ class TaxRates(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRates,
             (),
             {
@@ -166,7 +166,6 @@ class TaxRates(SyncResource):
     def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -178,7 +177,7 @@ class TaxRates(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -190,7 +189,6 @@ class TaxRates(SyncResource):
     def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -244,7 +242,7 @@ class TaxRates(SyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -324,7 +322,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRates,
             (),
             {
@@ -378,7 +376,7 @@ class AsyncTaxRates(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRates,
             (),
             {
@@ -396,7 +394,6 @@ class AsyncTaxRates(AsyncResource):
     async def retrieve(
         self,
         tax_rate: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -408,7 +405,7 @@ class AsyncTaxRates(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRatesTaxRate,
             (tax_rate,),
             {
@@ -420,7 +417,6 @@ class AsyncTaxRates(AsyncResource):
     async def update(
         self,
         tax_rate: str,
-        /,
         *,
         active: bool | None = None,
         country: str | None = None,
@@ -474,7 +470,7 @@ class AsyncTaxRates(AsyncResource):
                 without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRatesTaxRate,
             (tax_rate,),
             {

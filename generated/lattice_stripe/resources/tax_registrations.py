@@ -61,7 +61,7 @@ class TaxRegistrations(SyncResource):
                 set, the Tax Registration will be active indefinitely. Timestamp measured in
                 seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRegistrations,
             (),
             {
@@ -102,7 +102,7 @@ class TaxRegistrations(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the Tax Registration.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRegistrations,
             (),
             {
@@ -118,7 +118,6 @@ class TaxRegistrations(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -130,7 +129,7 @@ class TaxRegistrations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxRegistrationsId,
             (id,),
             {
@@ -142,7 +141,6 @@ class TaxRegistrations(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         active_from: Literal["now"] | int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -165,7 +163,7 @@ class TaxRegistrations(SyncResource):
                 the registration will be active indefinitely. It can be either `now` to indicate
                 the current time, or a timestamp measured in seconds since the Unix epoch.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxRegistrationsId,
             (id,),
             {
@@ -206,7 +204,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 set, the Tax Registration will be active indefinitely. Timestamp measured in
                 seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRegistrations,
             (),
             {
@@ -247,7 +245,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the Tax Registration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRegistrations,
             (),
             {
@@ -263,7 +261,6 @@ class AsyncTaxRegistrations(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -275,7 +272,7 @@ class AsyncTaxRegistrations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxRegistrationsId,
             (id,),
             {
@@ -287,7 +284,6 @@ class AsyncTaxRegistrations(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         active_from: Literal["now"] | int | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -310,7 +306,7 @@ class AsyncTaxRegistrations(AsyncResource):
                 the registration will be active indefinitely. It can be either `now` to indicate
                 the current time, or a timestamp measured in seconds since the Unix epoch.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxRegistrationsId,
             (id,),
             {

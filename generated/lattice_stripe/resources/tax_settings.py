@@ -49,7 +49,7 @@ class TaxSettingsResource(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxSettings,
             (),
             {
@@ -76,7 +76,7 @@ class TaxSettingsResource(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             head_office: The place where your business is located.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxSettings,
             (),
             {
@@ -104,7 +104,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxSettings,
             (),
             {
@@ -131,7 +131,7 @@ class AsyncTaxSettingsResource(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             head_office: The place where your business is located.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxSettings,
             (),
             {

@@ -73,7 +73,7 @@ class TaxTransactions(SyncResource):
                 time, unless the `tax_date` is scheduled in advance. Defaults to the current
                 time.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -124,7 +124,7 @@ class TaxTransactions(SyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -143,7 +143,6 @@ class TaxTransactions(SyncResource):
     def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -155,7 +154,7 @@ class TaxTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -171,7 +170,6 @@ class TaxTransactionsLineItems(SyncResource):
     def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -196,7 +194,7 @@ class TaxTransactionsLineItems(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {
@@ -247,7 +245,7 @@ class AsyncTaxTransactions(AsyncResource):
                 time, unless the `tax_date` is scheduled in advance. Defaults to the current
                 time.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateFromCalculation,
             (),
             {
@@ -298,7 +296,7 @@ class AsyncTaxTransactions(AsyncResource):
                 `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTaxTransactionsCreateReversal,
             (),
             {
@@ -317,7 +315,6 @@ class AsyncTaxTransactions(AsyncResource):
     async def retrieve(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -329,7 +326,7 @@ class AsyncTaxTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransaction,
             (transaction,),
             {
@@ -345,7 +342,6 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
     async def list(
         self,
         transaction: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -370,7 +366,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTaxTransactionsTransactionLineItems,
             (transaction,),
             {

@@ -117,7 +117,7 @@ class TerminalConfigurations(SyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -144,14 +144,13 @@ class TerminalConfigurations(SyncResource):
     def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -187,7 +186,7 @@ class TerminalConfigurations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -203,7 +202,6 @@ class TerminalConfigurations(SyncResource):
     def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -215,7 +213,7 @@ class TerminalConfigurations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -227,7 +225,6 @@ class TerminalConfigurations(SyncResource):
     def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepad3: TerminalConfigurationsUpdateParamsBbposWisepad3 | Literal[""] | None = None,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
@@ -279,7 +276,7 @@ class TerminalConfigurations(SyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -360,7 +357,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurations,
             (),
             {
@@ -387,14 +384,13 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def delete(
         self,
         configuration: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalConfiguration:
         """Deletes a Configuration object.
 
         ``DELETE /v1/terminal/configurations/{configuration}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalConfigurationsConfiguration,
             (configuration,),
             {},
@@ -430,7 +426,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurations,
             (),
             {
@@ -446,7 +442,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def retrieve(
         self,
         configuration: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -458,7 +453,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalConfigurationsConfiguration,
             (configuration,),
             {
@@ -470,7 +465,6 @@ class AsyncTerminalConfigurations(AsyncResource):
     async def update(
         self,
         configuration: str,
-        /,
         *,
         bbpos_wisepad3: TerminalConfigurationsUpdateParamsBbposWisepad3 | Literal[""] | None = None,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
@@ -522,7 +516,7 @@ class AsyncTerminalConfigurations(AsyncResource):
                 V660p readers.
             wifi: Configurations for connecting to a WiFi network.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
             {

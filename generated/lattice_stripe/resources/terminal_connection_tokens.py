@@ -54,7 +54,7 @@ class TerminalConnectionTokens(SyncResource):
                 details, see [the docs on scoping connection
                 tokens](https://docs.stripe.com/terminal/fleet/locations-and-zones?dashboard-or-api=api#connection-tokens).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalConnectionTokens,
             (),
             {
@@ -90,7 +90,7 @@ class AsyncTerminalConnectionTokens(AsyncResource):
                 details, see [the docs on scoping connection
                 tokens](https://docs.stripe.com/terminal/fleet/locations-and-zones?dashboard-or-api=api#connection-tokens).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalConnectionTokens,
             (),
             {

@@ -80,7 +80,7 @@ class TerminalLocations(SyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -101,14 +101,13 @@ class TerminalLocations(SyncResource):
     def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -141,7 +140,7 @@ class TerminalLocations(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -156,7 +155,6 @@ class TerminalLocations(SyncResource):
     def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -168,7 +166,7 @@ class TerminalLocations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -180,7 +178,6 @@ class TerminalLocations(SyncResource):
     def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         address_kana: TerminalLocationsUpdateParamsAddressKana | None = None,
@@ -218,7 +215,7 @@ class TerminalLocations(SyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {
@@ -279,7 +276,7 @@ class AsyncTerminalLocations(AsyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocations,
             (),
             {
@@ -300,14 +297,13 @@ class AsyncTerminalLocations(AsyncResource):
     async def delete(
         self,
         location: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalLocation:
         """Deletes a Location object.
 
         ``DELETE /v1/terminal/locations/{location}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalLocationsLocation,
             (location,),
             {},
@@ -340,7 +336,7 @@ class AsyncTerminalLocations(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocations,
             (),
             {
@@ -355,7 +351,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def retrieve(
         self,
         location: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -367,7 +362,7 @@ class AsyncTerminalLocations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalLocationsLocation,
             (location,),
             {
@@ -379,7 +374,6 @@ class AsyncTerminalLocations(AsyncResource):
     async def update(
         self,
         location: str,
-        /,
         *,
         address: TerminalLocationsUpdateParamsAddress | None = None,
         address_kana: TerminalLocationsUpdateParamsAddressKana | None = None,
@@ -417,7 +411,7 @@ class AsyncTerminalLocations(AsyncResource):
                 `metadata`.
             phone: The phone number for the location.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalLocationsLocation,
             (location,),
             {

@@ -55,7 +55,7 @@ class TerminalOnboardingLinks(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             on_behalf_of: Stripe account ID to generate the link for.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalOnboardingLinks,
             (),
             {
@@ -91,7 +91,7 @@ class AsyncTerminalOnboardingLinks(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             on_behalf_of: Stripe account ID to generate the link for.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalOnboardingLinks,
             (),
             {

@@ -46,7 +46,6 @@ class TerminalReaders(SyncResource):
     def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -58,7 +57,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -70,7 +69,6 @@ class TerminalReaders(SyncResource):
     def collect_inputs(
         self,
         reader: str,
-        /,
         *,
         inputs: SequenceNotStr[TerminalReadersCollectInputsParamsInputs],
         expand: SequenceNotStr[str] | None = None,
@@ -92,7 +90,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCollectInputs,
             (reader,),
             {
@@ -106,7 +104,6 @@ class TerminalReaders(SyncResource):
     def collect_payment_method(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         collect_config: TerminalReadersCollectPaymentMethodParamsCollectConfig | None = None,
@@ -124,7 +121,7 @@ class TerminalReaders(SyncResource):
                 surcharging, and customer cancellation settings.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderCollectPaymentMethod,
             (reader,),
             {
@@ -138,7 +135,6 @@ class TerminalReaders(SyncResource):
     def confirm_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         confirm_config: TerminalReadersConfirmPaymentIntentParamsConfirmConfig | None = None,
@@ -155,7 +151,7 @@ class TerminalReaders(SyncResource):
                 settings and return URL.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderConfirmPaymentIntent,
             (reader,),
             {
@@ -193,7 +189,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -209,14 +205,13 @@ class TerminalReaders(SyncResource):
     def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -279,7 +274,7 @@ class TerminalReaders(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -298,7 +293,6 @@ class TerminalReaders(SyncResource):
     def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -315,7 +309,7 @@ class TerminalReaders(SyncResource):
             process_config: Configuration overrides for this transaction, such as tipping and
                 customer cancellation settings.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -329,7 +323,6 @@ class TerminalReaders(SyncResource):
     def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"],
         setup_intent: str,
@@ -352,7 +345,7 @@ class TerminalReaders(SyncResource):
             process_config: Configuration overrides for this setup, such as MOTO and customer
                 cancellation settings.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -367,7 +360,6 @@ class TerminalReaders(SyncResource):
     def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -407,7 +399,7 @@ class TerminalReaders(SyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -426,7 +418,6 @@ class TerminalReaders(SyncResource):
     def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -438,7 +429,7 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -450,7 +441,6 @@ class TerminalReaders(SyncResource):
     def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -467,7 +457,7 @@ class TerminalReaders(SyncResource):
                 and currency.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -481,7 +471,6 @@ class TerminalReaders(SyncResource):
     def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -502,7 +491,7 @@ class TerminalReaders(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {
@@ -520,7 +509,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def cancel_action(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -532,7 +520,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCancelAction,
             (reader,),
             {
@@ -544,7 +532,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def collect_inputs(
         self,
         reader: str,
-        /,
         *,
         inputs: SequenceNotStr[TerminalReadersCollectInputsParamsInputs],
         expand: SequenceNotStr[str] | None = None,
@@ -566,7 +553,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCollectInputs,
             (reader,),
             {
@@ -580,7 +567,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def collect_payment_method(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         collect_config: TerminalReadersCollectPaymentMethodParamsCollectConfig | None = None,
@@ -598,7 +584,7 @@ class AsyncTerminalReaders(AsyncResource):
                 surcharging, and customer cancellation settings.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderCollectPaymentMethod,
             (reader,),
             {
@@ -612,7 +598,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def confirm_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         confirm_config: TerminalReadersConfirmPaymentIntentParamsConfirmConfig | None = None,
@@ -629,7 +614,7 @@ class AsyncTerminalReaders(AsyncResource):
                 settings and return URL.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderConfirmPaymentIntent,
             (reader,),
             {
@@ -667,7 +652,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReaders,
             (),
             {
@@ -683,14 +668,13 @@ class AsyncTerminalReaders(AsyncResource):
     async def delete(
         self,
         reader: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTerminalReader:
         """Deletes a Reader object.
 
         ``DELETE /v1/terminal/readers/{reader}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTerminalReadersReader,
             (reader,),
             {},
@@ -753,7 +737,7 @@ class AsyncTerminalReaders(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: A status filter to filter readers to only offline or online readers
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReaders,
             (),
             {
@@ -772,7 +756,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_payment_intent(
         self,
         reader: str,
-        /,
         *,
         payment_intent: str,
         expand: SequenceNotStr[str] | None = None,
@@ -789,7 +772,7 @@ class AsyncTerminalReaders(AsyncResource):
             process_config: Configuration overrides for this transaction, such as tipping and
                 customer cancellation settings.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
             {
@@ -803,7 +786,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def process_setup_intent(
         self,
         reader: str,
-        /,
         *,
         allow_redisplay: Literal["always", "limited", "unspecified"],
         setup_intent: str,
@@ -826,7 +808,7 @@ class AsyncTerminalReaders(AsyncResource):
             process_config: Configuration overrides for this setup, such as MOTO and customer
                 cancellation settings.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderProcessSetupIntent,
             (reader,),
             {
@@ -841,7 +823,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def refund_payment(
         self,
         reader: str,
-        /,
         *,
         amount: int | None = None,
         charge: str | None = None,
@@ -881,7 +862,7 @@ class AsyncTerminalReaders(AsyncResource):
                 amount being refunded (either the entire or partial amount). A transfer can be
                 reversed only by the application that created the charge.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
             {
@@ -900,7 +881,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def retrieve(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -912,7 +892,7 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTerminalReadersReader,
             (reader,),
             {
@@ -924,7 +904,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def set_reader_display(
         self,
         reader: str,
-        /,
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
@@ -941,7 +920,7 @@ class AsyncTerminalReaders(AsyncResource):
                 and currency.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
             {
@@ -955,7 +934,6 @@ class AsyncTerminalReaders(AsyncResource):
     async def update(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
@@ -976,7 +954,7 @@ class AsyncTerminalReaders(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalReadersReader,
             (reader,),
             {

@@ -47,7 +47,7 @@ class TerminalRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTerminalRefunds,
             (),
             {
@@ -75,7 +75,7 @@ class AsyncTerminalRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTerminalRefunds,
             (),
             {

@@ -69,7 +69,7 @@ class TestHelpersConfirmationTokens(SyncResource):
                     and any required actions from the user are complete.
             shipping: Shipping information for this ConfirmationToken.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersConfirmationTokens,
             (),
             {
@@ -119,7 +119,7 @@ class AsyncTestHelpersConfirmationTokens(AsyncResource):
                     and any required actions from the user are complete.
             shipping: Shipping information for this ConfirmationToken.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersConfirmationTokens,
             (),
             {

@@ -36,7 +36,6 @@ class TestHelpersCustomers(SyncResource):
     def fund_cash_balance(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -63,7 +62,7 @@ class TestHelpersCustomers(SyncResource):
                 algorithm](https://docs.stripe.com/payments/customer-balance/reconciliation)
                 applies to different user inputs.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
             {
@@ -82,7 +81,6 @@ class AsyncTestHelpersCustomers(AsyncResource):
     async def fund_cash_balance(
         self,
         customer: str,
-        /,
         *,
         amount: int,
         currency: str,
@@ -109,7 +107,7 @@ class AsyncTestHelpersCustomers(AsyncResource):
                 algorithm](https://docs.stripe.com/payments/customer-balance/reconciliation)
                 applies to different user inputs.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
             {

@@ -48,7 +48,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -71,7 +70,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -150,7 +149,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -178,7 +177,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -190,7 +188,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -202,7 +200,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def finalize_amount(
         self,
         authorization: str,
-        /,
         *,
         final_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -223,7 +220,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             fleet: Fleet-specific information for authorizations using Fleet cards.
             fuel: Information about fuel that was purchased with this transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFinalizeAmount,
             (authorization,),
             {
@@ -238,7 +235,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def fraud_challenges_respond(
         self,
         authorization: str,
-        /,
         *,
         confirmed: bool,
         expand: SequenceNotStr[str] | None = None,
@@ -255,7 +251,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 legitimate (true) or telling Stripe that it was fraudulent (false).
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFraudChallengesRespond,
             (authorization,),
             {
@@ -268,7 +264,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -288,7 +283,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 [amount](https://docs.stripe.com/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -302,7 +297,6 @@ class TestHelpersIssuingAuthorizations(SyncResource):
     def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -319,7 +313,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {
@@ -336,7 +330,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def capture(
         self,
         authorization: str,
-        /,
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
@@ -359,7 +352,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
             {
@@ -438,7 +431,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
                 was utilized.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizations,
             (),
             {
@@ -466,7 +459,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def expire(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -478,7 +470,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
             (authorization,),
             {
@@ -490,7 +482,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def finalize_amount(
         self,
         authorization: str,
-        /,
         *,
         final_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -511,7 +502,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             fleet: Fleet-specific information for authorizations using Fleet cards.
             fuel: Information about fuel that was purchased with this transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFinalizeAmount,
             (authorization,),
             {
@@ -526,7 +517,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def fraud_challenges_respond(
         self,
         authorization: str,
-        /,
         *,
         confirmed: bool,
         expand: SequenceNotStr[str] | None = None,
@@ -543,7 +533,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 legitimate (true) or telling Stripe that it was fraudulent (false).
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationFraudChallengesRespond,
             (authorization,),
             {
@@ -556,7 +546,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def increment(
         self,
         authorization: str,
-        /,
         *,
         increment_amount: int,
         expand: SequenceNotStr[str] | None = None,
@@ -576,7 +565,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 [amount](https://docs.stripe.com/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
             {
@@ -590,7 +579,6 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
     async def reverse(
         self,
         authorization: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
@@ -607,7 +595,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 authorization currency and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
             {

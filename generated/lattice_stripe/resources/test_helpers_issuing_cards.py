@@ -35,7 +35,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -59,7 +58,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -71,7 +69,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -83,7 +81,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -95,7 +92,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -107,7 +104,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -119,7 +115,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {
@@ -131,7 +127,6 @@ class TestHelpersIssuingCards(SyncResource):
     def shipping_submit(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -144,7 +139,7 @@ class TestHelpersIssuingCards(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingCardsCardShippingSubmit,
             (card,),
             {
@@ -160,7 +155,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_deliver(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -172,7 +166,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingDeliver,
             (card,),
             {
@@ -184,7 +178,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_fail(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +189,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingFail,
             (card,),
             {
@@ -208,7 +201,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_return(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -220,7 +212,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingReturn,
             (card,),
             {
@@ -232,7 +224,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_ship(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -244,7 +235,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingShip,
             (card,),
             {
@@ -256,7 +247,6 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
     async def shipping_submit(
         self,
         card: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -269,7 +259,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingCardsCardShippingSubmit,
             (card,),
             {

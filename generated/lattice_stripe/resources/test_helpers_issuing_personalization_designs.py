@@ -38,7 +38,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def activate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -51,7 +50,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignActivate,
             (personalization_design,),
             {
@@ -63,7 +62,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def deactivate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -76,7 +74,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignDeactivate,
             (personalization_design,),
             {
@@ -88,7 +86,6 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
     def reject(
         self,
         personalization_design: str,
-        /,
         *,
         rejection_reasons: TestHelpersIssuingPersonalizationDesignsRejectParamsRejectionReasons,
         expand: SequenceNotStr[str] | None = None,
@@ -103,7 +100,7 @@ class TestHelpersIssuingPersonalizationDesigns(SyncResource):
             rejection_reasons: The reason(s) the personalization design was rejected.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignReject,
             (personalization_design,),
             {
@@ -120,7 +117,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def activate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -133,7 +129,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignActivate,
             (personalization_design,),
             {
@@ -145,7 +141,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def deactivate(
         self,
         personalization_design: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -158,7 +153,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignDeactivate,
             (personalization_design,),
             {
@@ -170,7 +165,6 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
     async def reject(
         self,
         personalization_design: str,
-        /,
         *,
         rejection_reasons: TestHelpersIssuingPersonalizationDesignsRejectParamsRejectionReasons,
         expand: SequenceNotStr[str] | None = None,
@@ -185,7 +179,7 @@ class AsyncTestHelpersIssuingPersonalizationDesigns(AsyncResource):
             rejection_reasons: The reason(s) the personalization design was rejected.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingPersonalizationDesignsPersonalizationDesignReject,
             (personalization_design,),
             {

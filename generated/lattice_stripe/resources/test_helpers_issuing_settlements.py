@@ -36,7 +36,6 @@ class TestHelpersIssuingSettlements(SyncResource):
     def complete(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -48,7 +47,7 @@ class TestHelpersIssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingSettlementsSettlementComplete,
             (settlement,),
             {
@@ -94,7 +93,7 @@ class TestHelpersIssuingSettlements(SyncResource):
             transaction_amount: The total transaction amount reflected in this settlement.
             transaction_count: The total number of transactions reflected in this settlement.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingSettlements,
             (),
             {
@@ -119,7 +118,6 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
     async def complete(
         self,
         settlement: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -131,7 +129,7 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingSettlementsSettlementComplete,
             (settlement,),
             {
@@ -177,7 +175,7 @@ class AsyncTestHelpersIssuingSettlements(AsyncResource):
             transaction_amount: The total transaction amount reflected in this settlement.
             transaction_count: The total number of transactions reflected in this settlement.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingSettlements,
             (),
             {

@@ -69,7 +69,7 @@ class TestHelpersIssuingTransactions(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
             {
@@ -114,7 +114,7 @@ class TestHelpersIssuingTransactions(SyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
             {
@@ -131,7 +131,6 @@ class TestHelpersIssuingTransactions(SyncResource):
     def refund(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
@@ -147,7 +146,7 @@ class TestHelpersIssuingTransactions(SyncResource):
                 currency, or defaults to the cards currency, and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
             {
@@ -191,7 +190,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
             {
@@ -236,7 +235,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
             {
@@ -253,7 +252,6 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
     async def refund(
         self,
         transaction: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
@@ -269,7 +267,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
                 currency, or defaults to the cards currency, and in the [smallest currency
                 unit](https://docs.stripe.com/currencies#zero-decimal).
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
             {

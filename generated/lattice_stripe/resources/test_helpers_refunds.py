@@ -35,7 +35,6 @@ class TestHelpersRefunds(SyncResource):
     def expire(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -47,7 +46,7 @@ class TestHelpersRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersRefundsRefundExpire,
             (refund,),
             {
@@ -63,7 +62,6 @@ class AsyncTestHelpersRefunds(AsyncResource):
     async def expire(
         self,
         refund: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -75,7 +73,7 @@ class AsyncTestHelpersRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersRefundsRefundExpire,
             (refund,),
             {

@@ -41,7 +41,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card: TestHelpersTerminalReadersPresentPaymentMethodParamsCard | None = None,
@@ -64,7 +63,7 @@ class TestHelpersTerminalReaders(SyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {
@@ -81,7 +80,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def succeed_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         skip_non_required_inputs: Literal["all", "none"] | None = None,
@@ -96,7 +94,7 @@ class TestHelpersTerminalReaders(SyncResource):
             skip_non_required_inputs: This parameter defines the skip behavior for input
                 collection.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderSucceedInputCollection,
             (reader,),
             {
@@ -109,7 +107,6 @@ class TestHelpersTerminalReaders(SyncResource):
     def timeout_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -122,7 +119,7 @@ class TestHelpersTerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTerminalReadersReaderTimeoutInputCollection,
             (reader,),
             {
@@ -138,7 +135,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def present_payment_method(
         self,
         reader: str,
-        /,
         *,
         amount_tip: int | None = None,
         card: TestHelpersTerminalReadersPresentPaymentMethodParamsCard | None = None,
@@ -161,7 +157,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             interac_present: Simulated data for the interac_present payment method.
             type: Simulated payment type.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
             {
@@ -178,7 +174,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def succeed_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         skip_non_required_inputs: Literal["all", "none"] | None = None,
@@ -193,7 +188,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             skip_non_required_inputs: This parameter defines the skip behavior for input
                 collection.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderSucceedInputCollection,
             (reader,),
             {
@@ -206,7 +201,6 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
     async def timeout_input_collection(
         self,
         reader: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -219,7 +213,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTerminalReadersReaderTimeoutInputCollection,
             (reader,),
             {

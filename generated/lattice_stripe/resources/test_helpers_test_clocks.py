@@ -36,7 +36,6 @@ class TestHelpersTestClocks(SyncResource):
     def advance(
         self,
         test_clock: str,
-        /,
         *,
         frozen_time: int,
         expand: SequenceNotStr[str] | None = None,
@@ -54,7 +53,7 @@ class TestHelpersTestClocks(SyncResource):
                 test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTestClocksTestClockAdvance,
             (test_clock,),
             {
@@ -84,7 +83,7 @@ class TestHelpersTestClocks(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             name: The name for this test clock.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTestClocks,
             (),
             {
@@ -99,14 +98,13 @@ class TestHelpersTestClocks(SyncResource):
     def delete(
         self,
         test_clock: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTestHelpersTestClock:
         """Deletes a test clock.
 
         ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteTestHelpersTestClocksTestClock,
             (test_clock,),
             {},
@@ -139,7 +137,7 @@ class TestHelpersTestClocks(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTestHelpersTestClocks,
             (),
             {
@@ -154,7 +152,6 @@ class TestHelpersTestClocks(SyncResource):
     def retrieve(
         self,
         test_clock: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -166,7 +163,7 @@ class TestHelpersTestClocks(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTestHelpersTestClocksTestClock,
             (test_clock,),
             {
@@ -182,7 +179,6 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def advance(
         self,
         test_clock: str,
-        /,
         *,
         frozen_time: int,
         expand: SequenceNotStr[str] | None = None,
@@ -200,7 +196,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
                 test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTestClocksTestClockAdvance,
             (test_clock,),
             {
@@ -230,7 +226,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             name: The name for this test clock.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTestClocks,
             (),
             {
@@ -245,14 +241,13 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def delete(
         self,
         test_clock: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedTestHelpersTestClock:
         """Deletes a test clock.
 
         ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteTestHelpersTestClocksTestClock,
             (test_clock,),
             {},
@@ -285,7 +280,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTestHelpersTestClocks,
             (),
             {
@@ -300,7 +295,6 @@ class AsyncTestHelpersTestClocks(AsyncResource):
     async def retrieve(
         self,
         test_clock: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -312,7 +306,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTestHelpersTestClocksTestClock,
             (test_clock,),
             {

@@ -38,7 +38,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
@@ -53,7 +52,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             failure_details: Details about a failed InboundTransfer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdFail,
             (id,),
             {
@@ -66,7 +65,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -79,7 +77,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdReturn,
             (id,),
             {
@@ -91,7 +89,6 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
     def succeed(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -104,7 +101,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdSucceed,
             (id,),
             {
@@ -120,7 +117,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
@@ -135,7 +131,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             failure_details: Details about a failed InboundTransfer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdFail,
             (id,),
             {
@@ -148,7 +144,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -161,7 +156,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdReturn,
             (id,),
             {
@@ -173,7 +168,6 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
     async def succeed(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -186,7 +180,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryInboundTransfersIdSucceed,
             (id,),
             {

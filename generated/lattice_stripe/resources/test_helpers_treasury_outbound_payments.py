@@ -39,7 +39,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -52,7 +51,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -64,7 +63,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -77,7 +75,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -89,7 +87,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -104,7 +101,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the return code.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {
@@ -117,7 +114,6 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundPaymentsUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -132,7 +128,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsId,
             (id,),
             {
@@ -149,7 +145,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def fail(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -162,7 +157,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdFail,
             (id,),
             {
@@ -174,7 +169,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def post(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +181,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdPost,
             (id,),
             {
@@ -199,7 +193,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def return_(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
@@ -214,7 +207,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Optional hash to set the return code.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
             (id,),
             {
@@ -227,7 +220,6 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundPaymentsUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -242,7 +234,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundPaymentsId,
             (id,),
             {

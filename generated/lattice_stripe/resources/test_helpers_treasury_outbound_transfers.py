@@ -39,7 +39,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -52,7 +51,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -64,7 +63,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -77,7 +75,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -89,7 +87,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -104,7 +101,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {
@@ -117,7 +114,6 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
     def update(
         self,
         outbound_transfer: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundTransfersUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -132,7 +128,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {
@@ -149,7 +145,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def fail(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -162,7 +157,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
             (outbound_transfer,),
             {
@@ -174,7 +169,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def post(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +181,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
             (outbound_transfer,),
             {
@@ -199,7 +193,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def return_(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
@@ -214,7 +207,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             returned_details: Details about a returned OutboundTransfer.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
             (outbound_transfer,),
             {
@@ -227,7 +220,6 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
     async def update(
         self,
         outbound_transfer: str,
-        /,
         *,
         tracking_details: TestHelpersTreasuryOutboundTransfersUpdateParamsTrackingDetails,
         expand: SequenceNotStr[str] | None = None,
@@ -242,7 +234,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             tracking_details: Details about network-specific tracking information.
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {

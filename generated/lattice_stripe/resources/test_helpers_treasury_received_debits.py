@@ -69,7 +69,7 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
             {
@@ -121,7 +121,7 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
             {

@@ -78,7 +78,7 @@ class Tokens(SyncResource):
             person: Information for the person this token represents.
             pii: The PII this token represents.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTokens,
             (),
             {
@@ -97,7 +97,6 @@ class Tokens(SyncResource):
     def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -109,7 +108,7 @@ class Tokens(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTokensToken,
             (token,),
             {
@@ -160,7 +159,7 @@ class AsyncTokens(AsyncResource):
             person: Information for the person this token represents.
             pii: The PII this token represents.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTokens,
             (),
             {
@@ -179,7 +178,6 @@ class AsyncTokens(AsyncResource):
     async def retrieve(
         self,
         token: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -191,7 +189,7 @@ class AsyncTokens(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTokensToken,
             (token,),
             {

@@ -40,7 +40,6 @@ class Topups(SyncResource):
     def cancel(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -52,7 +51,7 @@ class Topups(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopupsTopupCancel,
             (topup,),
             {
@@ -100,7 +99,7 @@ class Topups(SyncResource):
                 statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopups,
             (),
             {
@@ -151,7 +150,7 @@ class Topups(SyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`,
                 `pending` or `succeeded`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTopups,
             (),
             {
@@ -169,7 +168,6 @@ class Topups(SyncResource):
     def retrieve(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -183,7 +181,7 @@ class Topups(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTopupsTopup,
             (topup,),
             {
@@ -195,7 +193,6 @@ class Topups(SyncResource):
     def update(
         self,
         topup: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -216,7 +213,7 @@ class Topups(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTopupsTopup,
             (topup,),
             {
@@ -234,7 +231,6 @@ class AsyncTopups(AsyncResource):
     async def cancel(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -246,7 +242,7 @@ class AsyncTopups(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopupsTopupCancel,
             (topup,),
             {
@@ -294,7 +290,7 @@ class AsyncTopups(AsyncResource):
                 statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopups,
             (),
             {
@@ -345,7 +341,7 @@ class AsyncTopups(AsyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`,
                 `pending` or `succeeded`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTopups,
             (),
             {
@@ -363,7 +359,6 @@ class AsyncTopups(AsyncResource):
     async def retrieve(
         self,
         topup: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -377,7 +372,7 @@ class AsyncTopups(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTopupsTopup,
             (topup,),
             {
@@ -389,7 +384,6 @@ class AsyncTopups(AsyncResource):
     async def update(
         self,
         topup: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -410,7 +404,7 @@ class AsyncTopups(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTopupsTopup,
             (topup,),
             {

@@ -90,7 +90,7 @@ class Transfers(SyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfers,
             (),
             {
@@ -140,7 +140,7 @@ class Transfers(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfers,
             (),
             {
@@ -158,7 +158,6 @@ class Transfers(SyncResource):
     def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -172,7 +171,7 @@ class Transfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -184,7 +183,6 @@ class Transfers(SyncResource):
     def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -208,7 +206,7 @@ class Transfers(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -226,7 +224,6 @@ class TransfersReversals(SyncResource):
     def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -264,7 +261,7 @@ class TransfersReversals(SyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -280,7 +277,6 @@ class TransfersReversals(SyncResource):
     def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -308,7 +304,7 @@ class TransfersReversals(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -324,7 +320,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -338,7 +333,7 @@ class TransfersReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -354,7 +349,6 @@ class TransfersReversals(SyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -375,7 +369,7 @@ class TransfersReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,
@@ -445,7 +439,7 @@ class AsyncTransfers(AsyncResource):
                 documentation](https://docs.stripe.com/connect/separate-charges-and-transfers#transfer-options)
                 for details.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfers,
             (),
             {
@@ -495,7 +489,7 @@ class AsyncTransfers(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfers,
             (),
             {
@@ -513,7 +507,6 @@ class AsyncTransfers(AsyncResource):
     async def retrieve(
         self,
         transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -527,7 +520,7 @@ class AsyncTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransfer,
             (transfer,),
             {
@@ -539,7 +532,6 @@ class AsyncTransfers(AsyncResource):
     async def update(
         self,
         transfer: str,
-        /,
         *,
         description: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -563,7 +555,7 @@ class AsyncTransfers(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransfer,
             (transfer,),
             {
@@ -581,7 +573,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def create(
         self,
         id: str,
-        /,
         *,
         amount: int | None = None,
         description: str | None = None,
@@ -619,7 +610,7 @@ class AsyncTransfersReversals(AsyncResource):
                 full application fee will be refunded. Otherwise, the application fee will be
                 refunded with an amount proportional to the amount of the transfer reversed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersIdReversals,
             (id,),
             {
@@ -635,7 +626,6 @@ class AsyncTransfersReversals(AsyncResource):
     async def list(
         self,
         id: str,
-        /,
         *,
         ending_before: str | None = None,
         expand: SequenceNotStr[str] | None = None,
@@ -663,7 +653,7 @@ class AsyncTransfersReversals(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersIdReversals,
             (id,),
             {
@@ -679,7 +669,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -693,7 +682,7 @@ class AsyncTransfersReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTransfersTransferReversalsId,
             (
                 transfer,
@@ -709,7 +698,6 @@ class AsyncTransfersReversals(AsyncResource):
         self,
         transfer: str,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -730,7 +718,7 @@ class AsyncTransfersReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTransfersTransferReversalsId,
             (
                 transfer,

@@ -53,7 +53,7 @@ class TreasuryCreditReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryCreditReversals,
             (),
             {
@@ -96,7 +96,7 @@ class TreasuryCreditReversals(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return CreditReversals for a given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryCreditReversals,
             (),
             {
@@ -114,7 +114,6 @@ class TreasuryCreditReversals(SyncResource):
     def retrieve(
         self,
         credit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -127,7 +126,7 @@ class TreasuryCreditReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryCreditReversalsCreditReversal,
             (credit_reversal,),
             {
@@ -161,7 +160,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryCreditReversals,
             (),
             {
@@ -204,7 +203,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return CreditReversals for a given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryCreditReversals,
             (),
             {
@@ -222,7 +221,6 @@ class AsyncTreasuryCreditReversals(AsyncResource):
     async def retrieve(
         self,
         credit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -235,7 +233,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryCreditReversalsCreditReversal,
             (credit_reversal,),
             {

@@ -53,7 +53,7 @@ class TreasuryDebitReversals(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryDebitReversals,
             (),
             {
@@ -98,7 +98,7 @@ class TreasuryDebitReversals(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return DebitReversals for a given status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryDebitReversals,
             (),
             {
@@ -117,7 +117,6 @@ class TreasuryDebitReversals(SyncResource):
     def retrieve(
         self,
         debit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -129,7 +128,7 @@ class TreasuryDebitReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryDebitReversalsDebitReversal,
             (debit_reversal,),
             {
@@ -163,7 +162,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryDebitReversals,
             (),
             {
@@ -208,7 +207,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             status: Only return DebitReversals for a given status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryDebitReversals,
             (),
             {
@@ -227,7 +226,6 @@ class AsyncTreasuryDebitReversals(AsyncResource):
     async def retrieve(
         self,
         debit_reversal: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -239,7 +237,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryDebitReversalsDebitReversal,
             (debit_reversal,),
             {

@@ -56,7 +56,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def close(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forwarding_settings: TreasuryFinancialAccountsCloseParamsForwardingSettings | None = None,
@@ -72,7 +71,7 @@ class TreasuryFinancialAccounts(SyncResource):
             forwarding_settings: A different bank account where funds can be deposited/debited
                 in order to get the closing FA's balance to $0
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountClose,
             (financial_account,),
             {
@@ -112,7 +111,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -150,7 +149,7 @@ class TreasuryFinancialAccounts(SyncResource):
             starting_after: An object ID cursor for use in pagination.
             status: Only return FinancialAccounts that have the given status: `open` or `closed`
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -167,7 +166,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +177,7 @@ class TreasuryFinancialAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -191,7 +189,6 @@ class TreasuryFinancialAccounts(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -221,7 +218,7 @@ class TreasuryFinancialAccounts(SyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -242,7 +239,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -254,7 +250,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -266,7 +262,6 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
     def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -301,7 +296,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -328,7 +323,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def close(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         forwarding_settings: TreasuryFinancialAccountsCloseParamsForwardingSettings | None = None,
@@ -344,7 +338,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             forwarding_settings: A different bank account where funds can be deposited/debited
                 in order to get the closing FA's balance to $0
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountClose,
             (financial_account,),
             {
@@ -384,7 +378,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccounts,
             (),
             {
@@ -422,7 +416,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             starting_after: An object ID cursor for use in pagination.
             status: Only return FinancialAccounts that have the given status: `open` or `closed`
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccounts,
             (),
             {
@@ -439,7 +433,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -451,7 +444,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -463,7 +456,6 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
@@ -493,7 +485,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccount,
             (financial_account,),
             {
@@ -514,7 +506,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def retrieve(
         self,
         financial_account: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -526,7 +517,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {
@@ -538,7 +529,6 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
     async def update(
         self,
         financial_account: str,
-        /,
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
@@ -573,7 +563,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
             outbound_transfers: Contains a Feature and settings related to moving money out of
                 the FinancialAccount into another Account with the same owner.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
             (financial_account,),
             {

@@ -36,7 +36,6 @@ class TreasuryInboundTransfers(SyncResource):
     def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -48,7 +47,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -94,7 +93,7 @@ class TreasuryInboundTransfers(SyncResource):
                 statements. Maximum 10 characters. Can only include -#.$&*, spaces, and
                 alphanumeric characters.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -141,7 +140,7 @@ class TreasuryInboundTransfers(SyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -158,7 +157,6 @@ class TreasuryInboundTransfers(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -170,7 +168,7 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {
@@ -186,7 +184,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def cancel(
         self,
         inbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -198,7 +195,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfersInboundTransferCancel,
             (inbound_transfer,),
             {
@@ -244,7 +241,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
                 statements. Maximum 10 characters. Can only include -#.$&*, spaces, and
                 alphanumeric characters.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryInboundTransfers,
             (),
             {
@@ -291,7 +288,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
             status: Only return InboundTransfers that have the given status: `processing`,
                 `succeeded`, `failed` or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfers,
             (),
             {
@@ -308,7 +305,6 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -320,7 +316,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryInboundTransfersId,
             (id,),
             {

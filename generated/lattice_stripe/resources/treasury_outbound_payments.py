@@ -42,7 +42,6 @@ class TreasuryOutboundPayments(SyncResource):
     def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -54,7 +53,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -115,7 +114,7 @@ class TreasuryOutboundPayments(SyncResource):
                 payments, or 500 characters for `stripe` network transfers. Can only include
                 -#.$&*, spaces, and alphanumeric characters. The default value is "payment".
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -171,7 +170,7 @@ class TreasuryOutboundPayments(SyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -190,7 +189,6 @@ class TreasuryOutboundPayments(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -204,7 +202,7 @@ class TreasuryOutboundPayments(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {
@@ -220,7 +218,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def cancel(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -232,7 +229,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPaymentsIdCancel,
             (id,),
             {
@@ -293,7 +290,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
                 payments, or 500 characters for `stripe` network transfers. Can only include
                 -#.$&*, spaces, and alphanumeric characters. The default value is "payment".
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundPayments,
             (),
             {
@@ -349,7 +346,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
             status: Only return OutboundPayments that have the given status: `processing`,
                 `failed`, `posted`, `returned`, or `canceled`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPayments,
             (),
             {
@@ -368,7 +365,6 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -382,7 +378,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundPaymentsId,
             (id,),
             {

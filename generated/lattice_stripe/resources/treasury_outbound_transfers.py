@@ -40,7 +40,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -52,7 +51,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -107,7 +106,7 @@ class TreasuryOutboundTransfers(SyncResource):
                 for `us_domestic_wire` transfers. The default value is "transfer". Can only
                 include -#.$&*, spaces, and alphanumeric characters.
         """
-        return self._client.request(
+        return self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -156,7 +155,7 @@ class TreasuryOutboundTransfers(SyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -173,7 +172,6 @@ class TreasuryOutboundTransfers(SyncResource):
     def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +185,7 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {
@@ -203,7 +201,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def cancel(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -215,7 +212,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfersOutboundTransferCancel,
             (outbound_transfer,),
             {
@@ -270,7 +267,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
                 for `us_domestic_wire` transfers. The default value is "transfer". Can only
                 include -#.$&*, spaces, and alphanumeric characters.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostTreasuryOutboundTransfers,
             (),
             {
@@ -319,7 +316,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`,
                 `canceled`, `failed`, `posted`, or `returned`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfers,
             (),
             {
@@ -336,7 +333,6 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
     async def retrieve(
         self,
         outbound_transfer: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -350,7 +346,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
             (outbound_transfer,),
             {

@@ -68,7 +68,7 @@ class TreasuryReceivedCredits(SyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or
                 `failed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedCredits,
             (),
             {
@@ -86,7 +86,6 @@ class TreasuryReceivedCredits(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -99,7 +98,7 @@ class TreasuryReceivedCredits(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedCreditsId,
             (id,),
             {
@@ -145,7 +144,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or
                 `failed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedCredits,
             (),
             {
@@ -163,7 +162,6 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -176,7 +174,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedCreditsId,
             (id,),
             {

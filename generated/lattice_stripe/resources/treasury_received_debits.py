@@ -63,7 +63,7 @@ class TreasuryReceivedDebits(SyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or
                 `failed`.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedDebits,
             (),
             {
@@ -80,7 +80,6 @@ class TreasuryReceivedDebits(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -93,7 +92,7 @@ class TreasuryReceivedDebits(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryReceivedDebitsId,
             (id,),
             {
@@ -137,7 +136,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or
                 `failed`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedDebits,
             (),
             {
@@ -154,7 +153,6 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -167,7 +165,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryReceivedDebitsId,
             (id,),
             {

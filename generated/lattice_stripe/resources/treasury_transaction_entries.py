@@ -74,7 +74,7 @@ class TreasuryTransactionEntries(SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transaction: Only return TransactionEntries associated with this Transaction.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactionEntries,
             (),
             {
@@ -94,7 +94,6 @@ class TreasuryTransactionEntries(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -106,7 +105,7 @@ class TreasuryTransactionEntries(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactionEntriesId,
             (id,),
             {
@@ -157,7 +156,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
             transaction: Only return TransactionEntries associated with this Transaction.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactionEntries,
             (),
             {
@@ -177,7 +176,6 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -189,7 +187,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactionEntriesId,
             (id,),
             {

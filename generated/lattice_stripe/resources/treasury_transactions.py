@@ -76,7 +76,7 @@ class TreasuryTransactions(SyncResource):
                 using this filter, `status=posted` and `order_by=posted_at` must also be
                 specified.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactions,
             (),
             {
@@ -96,7 +96,6 @@ class TreasuryTransactions(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -108,7 +107,7 @@ class TreasuryTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetTreasuryTransactionsId,
             (id,),
             {
@@ -161,7 +160,7 @@ class AsyncTreasuryTransactions(AsyncResource):
                 using this filter, `status=posted` and `order_by=posted_at` must also be
                 specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactions,
             (),
             {
@@ -181,7 +180,6 @@ class AsyncTreasuryTransactions(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -193,7 +191,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetTreasuryTransactionsId,
             (id,),
             {

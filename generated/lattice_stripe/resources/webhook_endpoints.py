@@ -454,7 +454,7 @@ class WebhookEndpoints(SyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -472,7 +472,6 @@ class WebhookEndpoints(SyncResource):
     def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -480,7 +479,7 @@ class WebhookEndpoints(SyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -513,7 +512,7 @@ class WebhookEndpoints(SyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -528,7 +527,6 @@ class WebhookEndpoints(SyncResource):
     def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -540,7 +538,7 @@ class WebhookEndpoints(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return self._client.request(
+        return self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -552,7 +550,6 @@ class WebhookEndpoints(SyncResource):
     def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -839,7 +836,7 @@ class WebhookEndpoints(SyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return self._client.request(
+        return self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1278,7 +1275,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 an empty value to them. All keys can be unset by posting an empty value to
                 `metadata`.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpoints,
             (),
             {
@@ -1296,7 +1293,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def delete(
         self,
         webhook_endpoint: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWebhookEndpoint:
         """You can also delete webhook endpoints via the webhook endpoint management page of the
@@ -1304,7 +1300,7 @@ class AsyncWebhookEndpoints(AsyncResource):
 
         ``DELETE /v1/webhook_endpoints/{webhook_endpoint}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {},
@@ -1337,7 +1333,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 and receive 100 objects, ending with `obj_foo`, your subsequent call can include
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpoints,
             (),
             {
@@ -1352,7 +1348,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def retrieve(
         self,
         webhook_endpoint: str,
-        /,
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1364,7 +1359,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {
@@ -1376,7 +1371,6 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def update(
         self,
         webhook_endpoint: str,
-        /,
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
@@ -1663,7 +1657,7 @@ class AsyncWebhookEndpoints(AsyncResource):
                 `metadata`.
             url: The URL of the webhook endpoint.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWebhookEndpointsWebhookEndpoint,
             (webhook_endpoint,),
             {

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from ._runtime.webhooks.events import construct_event as construct_event
     from ._runtime.webhooks.events import generate_test_header as generate_test_header
     from ._runtime.webhooks.events import WebhookEvent as WebhookEvent
+    from ._runtime.webhooks.events import UnknownEventType as UnknownEventType
     from ._runtime.webhooks.events import WebhookError as WebhookError
     from ._runtime.webhooks.events import SignatureVerificationError as SignatureVerificationError
     from ._runtime.webhooks.events import MissingSignatureError as MissingSignatureError
@@ -111,6 +112,7 @@ _LAZY = {
     "construct_event": "._runtime.webhooks.events",
     "generate_test_header": "._runtime.webhooks.events",
     "WebhookEvent": "._runtime.webhooks.events",
+    "UnknownEventType": "._runtime.webhooks.events",
     "WebhookError": "._runtime.webhooks.events",
     "SignatureVerificationError": "._runtime.webhooks.events",
     "MissingSignatureError": "._runtime.webhooks.events",

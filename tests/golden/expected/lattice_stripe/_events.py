@@ -7,5 +7,6 @@ from __future__ import annotations
 from typing import Literal  # noqa: F401 - unused when the spec lists no event types
 
 EventType = str  # the spec lists no event types
+EventFamily = str
 
 EVENT_TYPES: frozenset[str] = frozenset({})

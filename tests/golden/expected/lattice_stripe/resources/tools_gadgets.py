@@ -43,11 +43,10 @@ class ToolsGadgetsParts(SyncResource):
     def list(
         self,
         gadget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Part]:
         """``GET /v1/tools/gadgets/{gadget}/parts``"""
-        return self._client.request(
+        return self._client._request(
             _GetToolsGadgetsGadgetParts,
             (gadget,),
             {},
@@ -69,11 +68,10 @@ class AsyncToolsGadgetsParts(AsyncResource):
     async def list(
         self,
         gadget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> AsyncListObject[Part]:
         """``GET /v1/tools/gadgets/{gadget}/parts``"""
-        return await self._client.request(
+        return await self._client._request(
             _GetToolsGadgetsGadgetParts,
             (gadget,),
             {},

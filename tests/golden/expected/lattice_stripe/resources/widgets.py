@@ -40,14 +40,13 @@ class Widgets(SyncResource):
     def activate(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Activate a widget.
 
         ``POST /v1/widgets/{widget}/activate``
         """
-        return self._client.request(
+        return self._client._request(
             _PostWidgetsWidgetActivate,
             (widget,),
             {},
@@ -73,7 +72,7 @@ class Widgets(SyncResource):
             metadata:
             parts:
         """
-        return self._client.request(
+        return self._client._request(
             _PostWidgets,
             (),
             {
@@ -88,11 +87,10 @@ class Widgets(SyncResource):
     def delete(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWidget:
         """``DELETE /v1/widgets/{widget}``"""
-        return self._client.request(
+        return self._client._request(
             _DeleteWidgetsWidget,
             (widget,),
             {},
@@ -114,7 +112,7 @@ class Widgets(SyncResource):
             expand:
             limit:
         """
-        return self._client.request(
+        return self._client._request(
             _GetWidgets,
             (),
             {
@@ -127,11 +125,10 @@ class Widgets(SyncResource):
     def retrieve(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """``GET /v1/widgets/{widget}``"""
-        return self._client.request(
+        return self._client._request(
             _GetWidgetsWidget,
             (widget,),
             {},
@@ -149,7 +146,7 @@ class Widgets(SyncResource):
         Args:
             query:
         """
-        return self._client.request(
+        return self._client._request(
             _GetWidgetsSearch,
             (),
             {
@@ -165,14 +162,13 @@ class AsyncWidgets(AsyncResource):
     async def activate(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Activate a widget.
 
         ``POST /v1/widgets/{widget}/activate``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWidgetsWidgetActivate,
             (widget,),
             {},
@@ -198,7 +194,7 @@ class AsyncWidgets(AsyncResource):
             metadata:
             parts:
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostWidgets,
             (),
             {
@@ -213,11 +209,10 @@ class AsyncWidgets(AsyncResource):
     async def delete(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> DeletedWidget:
         """``DELETE /v1/widgets/{widget}``"""
-        return await self._client.request(
+        return await self._client._request(
             _DeleteWidgetsWidget,
             (widget,),
             {},
@@ -239,7 +234,7 @@ class AsyncWidgets(AsyncResource):
             expand:
             limit:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgets,
             (),
             {
@@ -252,11 +247,10 @@ class AsyncWidgets(AsyncResource):
     async def retrieve(
         self,
         widget: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """``GET /v1/widgets/{widget}``"""
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgetsWidget,
             (widget,),
             {},
@@ -274,7 +268,7 @@ class AsyncWidgets(AsyncResource):
         Args:
             query:
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetWidgetsSearch,
             (),
             {
