@@ -54,7 +54,7 @@ class V2BillingMeterEventAdjustments(SyncResource):
             type: Specifies the type of cancellation. Currently supports canceling a single
                 event.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2BillingMeterEventAdjustments,
             (),
             {
@@ -88,7 +88,7 @@ class AsyncV2BillingMeterEventAdjustments(AsyncResource):
             type: Specifies the type of cancellation. Currently supports canceling a single
                 event.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2BillingMeterEventAdjustments,
             (),
             {

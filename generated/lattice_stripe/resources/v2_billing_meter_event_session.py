@@ -42,7 +42,7 @@ class V2BillingMeterEventSessionResource(SyncResource):
 
         ``POST /v2/billing/meter_event_session``
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2BillingMeterEventSession,
             (),
             {},
@@ -63,7 +63,7 @@ class AsyncV2BillingMeterEventSessionResource(AsyncResource):
 
         ``POST /v2/billing/meter_event_session``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2BillingMeterEventSession,
             (),
             {},

@@ -50,7 +50,7 @@ class V2BillingMeterEventStream(SyncResource):
             events: List of meter events to include in the request. Supports up to 100 events
                 per request.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2BillingMeterEventStream,
             (),
             {
@@ -79,7 +79,7 @@ class AsyncV2BillingMeterEventStream(AsyncResource):
             events: List of meter events to include in the request. Supports up to 100 events
                 per request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2BillingMeterEventStream,
             (),
             {

@@ -60,7 +60,7 @@ class V2BillingMeterEvents(SyncResource):
             timestamp: The time of the event. Must be within the past 35 calendar days or up to
                 5 minutes in the future. Defaults to current timestamp if not specified.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2BillingMeterEvents,
             (),
             {
@@ -104,7 +104,7 @@ class AsyncV2BillingMeterEvents(AsyncResource):
             timestamp: The time of the event. Must be within the past 35 calendar days or up to
                 5 minutes in the future. Defaults to current timestamp if not specified.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2BillingMeterEvents,
             (),
             {

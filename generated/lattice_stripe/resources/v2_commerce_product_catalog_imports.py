@@ -49,7 +49,7 @@ class V2CommerceProductCatalogImports(SyncResource):
             metadata: Additional information about the import in a structured format.
             mode: The strategy for handling existing catalog data during import.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CommerceProductCatalogImports,
             (),
             {
@@ -95,7 +95,7 @@ class V2CommerceProductCatalogImports(SyncResource):
             page: The page token.
             status: Filter by import status.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CommerceProductCatalogImports,
             (),
             {
@@ -115,14 +115,13 @@ class V2CommerceProductCatalogImports(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CommerceProductCatalogImport:
         """Retrieves a ProductCatalogImport by ID.
 
         ``GET /v2/commerce/product_catalog/imports/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CommerceProductCatalogImportsId,
             (id,),
             {},
@@ -150,7 +149,7 @@ class AsyncV2CommerceProductCatalogImports(AsyncResource):
             metadata: Additional information about the import in a structured format.
             mode: The strategy for handling existing catalog data during import.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CommerceProductCatalogImports,
             (),
             {
@@ -196,7 +195,7 @@ class AsyncV2CommerceProductCatalogImports(AsyncResource):
             page: The page token.
             status: Filter by import status.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CommerceProductCatalogImports,
             (),
             {
@@ -216,14 +215,13 @@ class AsyncV2CommerceProductCatalogImports(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CommerceProductCatalogImport:
         """Retrieves a ProductCatalogImport by ID.
 
         ``GET /v2/commerce/product_catalog/imports/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CommerceProductCatalogImportsId,
             (id,),
             {},

@@ -51,7 +51,7 @@ class V2CoreAccountLinks(SyncResource):
             account: The ID of the Account to create link for.
             use_case: The use case of the AccountLink.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountLinks,
             (),
             {
@@ -81,7 +81,7 @@ class AsyncV2CoreAccountLinks(AsyncResource):
             account: The ID of the Account to create link for.
             use_case: The use case of the AccountLink.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountLinks,
             (),
             {

@@ -61,7 +61,7 @@ class V2CoreAccountTokens(SyncResource):
             identity: Information about the company, individual, and business represented by the
                 Account.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountTokens,
             (),
             {
@@ -76,14 +76,13 @@ class V2CoreAccountTokens(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountToken:
         """Retrieves an Account Token.
 
         ``GET /v2/core/account_tokens/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccountTokensId,
             (id,),
             {},
@@ -119,7 +118,7 @@ class AsyncV2CoreAccountTokens(AsyncResource):
             identity: Information about the company, individual, and business represented by the
                 Account.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountTokens,
             (),
             {
@@ -134,14 +133,13 @@ class AsyncV2CoreAccountTokens(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountToken:
         """Retrieves an Account Token.
 
         ``GET /v2/core/account_tokens/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccountTokensId,
             (id,),
             {},

@@ -85,7 +85,6 @@ class V2CoreAccounts(SyncResource):
     def close(
         self,
         id: str,
-        /,
         *,
         applied_configurations: SequenceNotStr[Literal["customer", "merchant", "recipient"]] | None = None,
         **options: Unpack[RequestOptions],
@@ -100,7 +99,7 @@ class V2CoreAccounts(SyncResource):
             applied_configurations: Configurations on the Account to be closed. All
                 configurations on the Account must be passed in for this request to succeed.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountsIdClose,
             (id,),
             {
@@ -161,7 +160,7 @@ class V2CoreAccounts(SyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccounts,
             (),
             {
@@ -203,7 +202,7 @@ class V2CoreAccounts(SyncResource):
             page: The page token to navigate to next or previous batch of accounts given by the
                 list request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccounts,
             (),
             {
@@ -218,7 +217,6 @@ class V2CoreAccounts(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         include: SequenceNotStr[
             Literal[
@@ -241,7 +239,7 @@ class V2CoreAccounts(SyncResource):
         Args:
             include: Additional fields to include in the response.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccountsId,
             (id,),
             {
@@ -253,7 +251,6 @@ class V2CoreAccounts(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         account_token: str | None = None,
         configuration: V2CoreAccountsUpdateParamsConfiguration | None = None,
@@ -300,7 +297,7 @@ class V2CoreAccounts(SyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountsId,
             (id,),
             {
@@ -325,7 +322,6 @@ class V2CoreAccountsPersonTokens(SyncResource):
     def create(
         self,
         account_id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonTokensCreateParamsAdditionalAddresses]
         | None = None,
@@ -384,7 +380,7 @@ class V2CoreAccountsPersonTokens(SyncResource):
                 person.
             surname: The person's last name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountsAccountIdPersonTokens,
             (account_id,),
             {
@@ -414,14 +410,13 @@ class V2CoreAccountsPersonTokens(SyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountPersonToken:
         """Retrieves a Person Token associated with an Account.
 
         ``GET /v2/core/accounts/{account_id}/person_tokens/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccountsAccountIdPersonTokensId,
             (
                 account_id,
@@ -438,7 +433,6 @@ class V2CoreAccountsPersons(SyncResource):
     def create(
         self,
         account_id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonsCreateParamsAdditionalAddresses]
         | None = None,
@@ -495,7 +489,7 @@ class V2CoreAccountsPersons(SyncResource):
                 person.
             surname: The person's last name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountsAccountIdPersons,
             (account_id,),
             {
@@ -526,14 +520,13 @@ class V2CoreAccountsPersons(SyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2DeletedObject:
         """Delete a Person associated with an Account.
 
         ``DELETE /v2/core/accounts/{account_id}/persons/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,
@@ -546,7 +539,6 @@ class V2CoreAccountsPersons(SyncResource):
     def list(
         self,
         account_id: str,
-        /,
         *,
         limit: int | None = None,
         page: str | None = None,
@@ -562,7 +554,7 @@ class V2CoreAccountsPersons(SyncResource):
             page: The page token to navigate to next or previous batch of accounts given by the
                 list request.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccountsAccountIdPersons,
             (account_id,),
             {
@@ -576,14 +568,13 @@ class V2CoreAccountsPersons(SyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountPerson:
         """Retrieves a Person associated with an Account.
 
         ``GET /v2/core/accounts/{account_id}/persons/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,
@@ -597,7 +588,6 @@ class V2CoreAccountsPersons(SyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonsUpdateParamsAdditionalAddresses]
         | None = None,
@@ -653,7 +643,7 @@ class V2CoreAccountsPersons(SyncResource):
                 person.
             surname: The person's last name.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,
@@ -698,7 +688,6 @@ class AsyncV2CoreAccounts(AsyncResource):
     async def close(
         self,
         id: str,
-        /,
         *,
         applied_configurations: SequenceNotStr[Literal["customer", "merchant", "recipient"]] | None = None,
         **options: Unpack[RequestOptions],
@@ -713,7 +702,7 @@ class AsyncV2CoreAccounts(AsyncResource):
             applied_configurations: Configurations on the Account to be closed. All
                 configurations on the Account must be passed in for this request to succeed.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountsIdClose,
             (id,),
             {
@@ -774,7 +763,7 @@ class AsyncV2CoreAccounts(AsyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccounts,
             (),
             {
@@ -816,7 +805,7 @@ class AsyncV2CoreAccounts(AsyncResource):
             page: The page token to navigate to next or previous batch of accounts given by the
                 list request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccounts,
             (),
             {
@@ -831,7 +820,6 @@ class AsyncV2CoreAccounts(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         include: SequenceNotStr[
             Literal[
@@ -854,7 +842,7 @@ class AsyncV2CoreAccounts(AsyncResource):
         Args:
             include: Additional fields to include in the response.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccountsId,
             (id,),
             {
@@ -866,7 +854,6 @@ class AsyncV2CoreAccounts(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         account_token: str | None = None,
         configuration: V2CoreAccountsUpdateParamsConfiguration | None = None,
@@ -913,7 +900,7 @@ class AsyncV2CoreAccounts(AsyncResource):
                 useful for storing additional information about the object in a structured
                 format.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountsId,
             (id,),
             {
@@ -938,7 +925,6 @@ class AsyncV2CoreAccountsPersonTokens(AsyncResource):
     async def create(
         self,
         account_id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonTokensCreateParamsAdditionalAddresses]
         | None = None,
@@ -997,7 +983,7 @@ class AsyncV2CoreAccountsPersonTokens(AsyncResource):
                 person.
             surname: The person's last name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountsAccountIdPersonTokens,
             (account_id,),
             {
@@ -1027,14 +1013,13 @@ class AsyncV2CoreAccountsPersonTokens(AsyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountPersonToken:
         """Retrieves a Person Token associated with an Account.
 
         ``GET /v2/core/accounts/{account_id}/person_tokens/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccountsAccountIdPersonTokensId,
             (
                 account_id,
@@ -1051,7 +1036,6 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
     async def create(
         self,
         account_id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonsCreateParamsAdditionalAddresses]
         | None = None,
@@ -1108,7 +1092,7 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
                 person.
             surname: The person's last name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountsAccountIdPersons,
             (account_id,),
             {
@@ -1139,14 +1123,13 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2DeletedObject:
         """Delete a Person associated with an Account.
 
         ``DELETE /v2/core/accounts/{account_id}/persons/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,
@@ -1159,7 +1142,6 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
     async def list(
         self,
         account_id: str,
-        /,
         *,
         limit: int | None = None,
         page: str | None = None,
@@ -1175,7 +1157,7 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
             page: The page token to navigate to next or previous batch of accounts given by the
                 list request.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccountsAccountIdPersons,
             (account_id,),
             {
@@ -1189,14 +1171,13 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreAccountPerson:
         """Retrieves a Person associated with an Account.
 
         ``GET /v2/core/accounts/{account_id}/persons/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,
@@ -1210,7 +1191,6 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
         self,
         account_id: str,
         id: str,
-        /,
         *,
         additional_addresses: SequenceNotStr[V2CoreAccountsPersonsUpdateParamsAdditionalAddresses]
         | None = None,
@@ -1266,7 +1246,7 @@ class AsyncV2CoreAccountsPersons(AsyncResource):
                 person.
             surname: The person's last name.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreAccountsAccountIdPersonsId,
             (
                 account_id,

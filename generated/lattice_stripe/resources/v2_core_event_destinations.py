@@ -82,7 +82,7 @@ class V2CoreEventDestinations(SyncResource):
                 are rendered as.
             webhook_endpoint: Webhook endpoint configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreEventDestinations,
             (),
             {
@@ -105,14 +105,13 @@ class V2CoreEventDestinations(SyncResource):
     def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2DeletedObject:
         """Delete an event destination.
 
         ``DELETE /v2/core/event_destinations/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _DeleteV2CoreEventDestinationsId,
             (id,),
             {},
@@ -122,14 +121,13 @@ class V2CoreEventDestinations(SyncResource):
     def disable(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEventDestination:
         """Disable an event destination.
 
         ``POST /v2/core/event_destinations/{id}/disable``
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreEventDestinationsIdDisable,
             (id,),
             {},
@@ -139,14 +137,13 @@ class V2CoreEventDestinations(SyncResource):
     def enable(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEventDestination:
         """Enable an event destination.
 
         ``POST /v2/core/event_destinations/{id}/enable``
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreEventDestinationsIdEnable,
             (id,),
             {},
@@ -171,7 +168,7 @@ class V2CoreEventDestinations(SyncResource):
             limit: The page size.
             page: The requested page.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreEventDestinations,
             (),
             {
@@ -185,14 +182,13 @@ class V2CoreEventDestinations(SyncResource):
     def ping(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEvent:
         """Send a `ping` event to an event destination.
 
         ``POST /v2/core/event_destinations/{id}/ping``
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreEventDestinationsIdPing,
             (id,),
             {},
@@ -202,7 +198,6 @@ class V2CoreEventDestinations(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         *,
         include: SequenceNotStr[Literal["webhook_endpoint.url"]] | None = None,
         **options: Unpack[RequestOptions],
@@ -214,7 +209,7 @@ class V2CoreEventDestinations(SyncResource):
         Args:
             include: Additional fields to include in the response.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreEventDestinationsId,
             (id,),
             {
@@ -226,7 +221,6 @@ class V2CoreEventDestinations(SyncResource):
     def update(
         self,
         id: str,
-        /,
         *,
         description: str | None = None,
         enabled_events: SequenceNotStr[str] | None = None,
@@ -249,7 +243,7 @@ class V2CoreEventDestinations(SyncResource):
             name: Event destination name.
             webhook_endpoint: Webhook endpoint configuration.
         """
-        return self._client.request(
+        return self._client._request(
             _PostV2CoreEventDestinationsId,
             (id,),
             {
@@ -309,7 +303,7 @@ class AsyncV2CoreEventDestinations(AsyncResource):
                 are rendered as.
             webhook_endpoint: Webhook endpoint configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreEventDestinations,
             (),
             {
@@ -332,14 +326,13 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def delete(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2DeletedObject:
         """Delete an event destination.
 
         ``DELETE /v2/core/event_destinations/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _DeleteV2CoreEventDestinationsId,
             (id,),
             {},
@@ -349,14 +342,13 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def disable(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEventDestination:
         """Disable an event destination.
 
         ``POST /v2/core/event_destinations/{id}/disable``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreEventDestinationsIdDisable,
             (id,),
             {},
@@ -366,14 +358,13 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def enable(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEventDestination:
         """Enable an event destination.
 
         ``POST /v2/core/event_destinations/{id}/enable``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreEventDestinationsIdEnable,
             (id,),
             {},
@@ -398,7 +389,7 @@ class AsyncV2CoreEventDestinations(AsyncResource):
             limit: The page size.
             page: The requested page.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreEventDestinations,
             (),
             {
@@ -412,14 +403,13 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def ping(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEvent:
         """Send a `ping` event to an event destination.
 
         ``POST /v2/core/event_destinations/{id}/ping``
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreEventDestinationsIdPing,
             (id,),
             {},
@@ -429,7 +419,6 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         *,
         include: SequenceNotStr[Literal["webhook_endpoint.url"]] | None = None,
         **options: Unpack[RequestOptions],
@@ -441,7 +430,7 @@ class AsyncV2CoreEventDestinations(AsyncResource):
         Args:
             include: Additional fields to include in the response.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreEventDestinationsId,
             (id,),
             {
@@ -453,7 +442,6 @@ class AsyncV2CoreEventDestinations(AsyncResource):
     async def update(
         self,
         id: str,
-        /,
         *,
         description: str | None = None,
         enabled_events: SequenceNotStr[str] | None = None,
@@ -476,7 +464,7 @@ class AsyncV2CoreEventDestinations(AsyncResource):
             name: Event destination name.
             webhook_endpoint: Webhook endpoint configuration.
         """
-        return await self._client.request(
+        return await self._client._request(
             _PostV2CoreEventDestinationsId,
             (id,),
             {

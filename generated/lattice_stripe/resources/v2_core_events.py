@@ -56,7 +56,7 @@ class V2CoreEvents(SyncResource):
             page: The requested page.
             types: An array of up to 20 strings containing specific event names.
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreEvents,
             (),
             {
@@ -72,7 +72,6 @@ class V2CoreEvents(SyncResource):
     def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEvent:
         """Retrieves the details of an event if it was created in the last 30 days. Supply the
@@ -81,7 +80,7 @@ class V2CoreEvents(SyncResource):
 
         ``GET /v2/core/events/{id}``
         """
-        return self._client.request(
+        return self._client._request(
             _GetV2CoreEventsId,
             (id,),
             {},
@@ -113,7 +112,7 @@ class AsyncV2CoreEvents(AsyncResource):
             page: The requested page.
             types: An array of up to 20 strings containing specific event names.
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreEvents,
             (),
             {
@@ -129,7 +128,6 @@ class AsyncV2CoreEvents(AsyncResource):
     async def retrieve(
         self,
         id: str,
-        /,
         **options: Unpack[RequestOptions],
     ) -> V2CoreEvent:
         """Retrieves the details of an event if it was created in the last 30 days. Supply the
@@ -138,7 +136,7 @@ class AsyncV2CoreEvents(AsyncResource):
 
         ``GET /v2/core/events/{id}``
         """
-        return await self._client.request(
+        return await self._client._request(
             _GetV2CoreEventsId,
             (id,),
             {},
