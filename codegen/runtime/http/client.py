@@ -814,7 +814,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     ) -> AsyncV2ListObject[T]: ...
 
     @overload
-    async def request(
+    async def _request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
