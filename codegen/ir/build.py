@@ -85,7 +85,19 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "InvalidPayloadError",
         ),
     ),
+    ("._runtime.webhooks.notifications", ("EventNotification", "parse_event_notification")),
     ("._runtime.webhooks.router", ("WebhookRouter",)),
+    (
+        "._runtime.http.meter_stream",
+        (
+            "MeterEventStream",
+            "AsyncMeterEventStream",
+            "StreamReport",
+            "FailedBatch",
+            "MeterStreamFullError",
+            "MeterStreamClosedError",
+        ),
+    ),
     (".overrides.guard", ("GuardWarning",)),
     (".overrides.capabilities", ("CapabilityStatus", "capability_status")),
 )

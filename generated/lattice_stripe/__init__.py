@@ -64,7 +64,15 @@ if TYPE_CHECKING:
     from ._runtime.webhooks.events import NoMatchingSignatureError as NoMatchingSignatureError
     from ._runtime.webhooks.events import TimestampOutsideToleranceError as TimestampOutsideToleranceError
     from ._runtime.webhooks.events import InvalidPayloadError as InvalidPayloadError
+    from ._runtime.webhooks.notifications import EventNotification as EventNotification
+    from ._runtime.webhooks.notifications import parse_event_notification as parse_event_notification
     from ._runtime.webhooks.router import WebhookRouter as WebhookRouter
+    from ._runtime.http.meter_stream import MeterEventStream as MeterEventStream
+    from ._runtime.http.meter_stream import AsyncMeterEventStream as AsyncMeterEventStream
+    from ._runtime.http.meter_stream import StreamReport as StreamReport
+    from ._runtime.http.meter_stream import FailedBatch as FailedBatch
+    from ._runtime.http.meter_stream import MeterStreamFullError as MeterStreamFullError
+    from ._runtime.http.meter_stream import MeterStreamClosedError as MeterStreamClosedError
     from .overrides.guard import GuardWarning as GuardWarning
     from .overrides.capabilities import CapabilityStatus as CapabilityStatus
     from .overrides.capabilities import capability_status as capability_status
@@ -120,7 +128,15 @@ _LAZY = {
     "NoMatchingSignatureError": "._runtime.webhooks.events",
     "TimestampOutsideToleranceError": "._runtime.webhooks.events",
     "InvalidPayloadError": "._runtime.webhooks.events",
+    "EventNotification": "._runtime.webhooks.notifications",
+    "parse_event_notification": "._runtime.webhooks.notifications",
     "WebhookRouter": "._runtime.webhooks.router",
+    "MeterEventStream": "._runtime.http.meter_stream",
+    "AsyncMeterEventStream": "._runtime.http.meter_stream",
+    "StreamReport": "._runtime.http.meter_stream",
+    "FailedBatch": "._runtime.http.meter_stream",
+    "MeterStreamFullError": "._runtime.http.meter_stream",
+    "MeterStreamClosedError": "._runtime.http.meter_stream",
     "GuardWarning": ".overrides.guard",
     "CapabilityStatus": ".overrides.capabilities",
     "capability_status": ".overrides.capabilities",

@@ -31,7 +31,13 @@ PYTHON = ("python", "py")
 PAGES = pages()
 # Pages whose blocks call the API: each must reach the fake (a block that silently did
 # nothing, or went elsewhere, would pass otherwise).
-CALLS_STRIPE = {"README.md", "docs/getting-started.md", "docs/guides/payments.md", "docs/guides/connect.md"}
+CALLS_STRIPE = {
+    "README.md",
+    "docs/getting-started.md",
+    "docs/guides/payments.md",
+    "docs/guides/connect.md",
+    "docs/guides/usage-billing.md",
+}
 
 
 def _code(page: str) -> list[Block]:

@@ -23,14 +23,15 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
     TOP: ({"errors", "version", "manifest", "flows"},),
     "objects": ({"secrets"}, {"models"}, {"pages", "response"}, {"shapes"}, {"convert"}),
     "observability": ({"observe", "tracing"},),
-    "webhooks": ({"ledger"}, {"ledger_postgres", "delivery", "events"}, {"router"}),
+    "webhooks": ({"ledger"}, {"ledger_postgres", "events"}, {"notifications"}, {"delivery"}, {"router"}),
     "http": (
         {"batch", "aiohttp_client", "encoding", "idempotency", "operation", "options", "meter_events"},
         {"transport", "retry", "resource"},
         {"config"},  # ClientConfig and PreparedRequest (the default RetryPolicy is made on first read)
-        {"client", "meter_stream"},
+        {"meter_stream"},  # drives the client it is given (type-only import)
+        {"client"},
     ),
-    "testing": ({"schema"}, {"objects"}, {"v2"}, {"fake"}, {"pytest_plugin"}),
+    "testing": ({"schema", "metering"}, {"objects"}, {"v2"}, {"fake"}, {"pytest_plugin"}),
 }
 
 

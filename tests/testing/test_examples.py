@@ -34,6 +34,13 @@ EXPECT = {
         "without stripe_account: 404 resource_missing",
     ],
     "subscription_lifecycle": ["customer sub@example.com", "2 phases", "canceled", "subscription.deleted"],
+    "usage_billing": [
+        "v1 meter event usage_0001: accepted",
+        "cancelled usage_0001",
+        "stream: 1000 events accepted, 0 not sent, 0 failures",
+        "meter error report for bilmet_",
+        "router answered 200",
+    ],
     "webhook_handling": ["fulfil order for pi_", "router answered 200", "tampered body answers 400"],
 }
 

@@ -59,7 +59,9 @@ if TYPE_CHECKING:
     from ..observability.observe import Hooks, Observer, RequestHook, ResponseHook
     from ..observability.tracing import CallTrace
     from ..webhooks.events import WebhookEvent
+    from ..webhooks.notifications import EventNotification
     from .batch import Outcome
+    from .meter_stream import AsyncMeterEventStream, FailedBatch, MeterEventStream
     from .operation import Operation
     from .options import ClientOptions, RequestOptions
     from .retry import RetryPolicy, RetryStrategy
@@ -207,6 +209,19 @@ class _ClientCore(Generic[HttpT]):
         from ..webhooks.events import construct_event
 
         return construct_event(payload, sig_header, secret, tolerance)
+
+    def parse_event_notification(
+        self,
+        payload: bytes,
+        sig_header: str | None,
+        secret: str | Sequence[str],
+        tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
+    ) -> EventNotification:
+        """Verify a thin event delivery and return its notification, whose ``fetch_event`` and
+        ``fetch_related_object`` go through this client (see ``webhooks.notifications``)."""
+        from ..webhooks.notifications import parse_event_notification
+
+        return parse_event_notification(payload, sig_header, secret, tolerance).bind(self)
 
     def __repr__(self) -> str:
         c = self._config
@@ -730,6 +745,32 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         result: StripeObject = client._request(op, (), dict(params or {}), options)
         return result
 
+    def meter_event_stream(
+        self,
+        *,
+        batch_size: int = 100,
+        max_buffered: int = 10_000,
+        flush_interval: float = 0.2,
+        full_timeout: float | None = 30.0,
+        renew_before: float = 60.0,
+        on_error: Callable[[FailedBatch], object] | None = None,
+        meter_events_base_url: str | None = None,
+    ) -> MeterEventStream:
+        """Usage events for the v2 meter event stream, batched, on a renewed session, with
+        bounded memory; use it as a context manager (see ``http.meter_stream``)."""
+        from .meter_stream import MeterEventStream
+
+        return MeterEventStream(
+            self,
+            batch_size=batch_size,
+            max_buffered=max_buffered,
+            flush_interval=flush_interval,
+            full_timeout=full_timeout,
+            renew_before=renew_before,
+            on_error=on_error,
+            meter_events_base_url=meter_events_base_url,
+        )
+
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
         from .batch import run_threaded
@@ -891,6 +932,31 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
         result: StripeObject = await client._request(op, (), dict(params or {}), options)
         return result
+
+    def meter_event_stream(
+        self,
+        *,
+        batch_size: int = 100,
+        max_buffered: int = 10_000,
+        flush_interval: float = 0.2,
+        full_timeout: float | None = 30.0,
+        renew_before: float = 60.0,
+        on_error: Callable[[FailedBatch], object] | None = None,
+        meter_events_base_url: str | None = None,
+    ) -> AsyncMeterEventStream:
+        """``StripeClient.meter_event_stream`` for this client: ``async with``, ``await send(...)``."""
+        from .meter_stream import AsyncMeterEventStream
+
+        return AsyncMeterEventStream(
+            self,
+            batch_size=batch_size,
+            max_buffered=max_buffered,
+            flush_interval=flush_interval,
+            full_timeout=full_timeout,
+            renew_before=renew_before,
+            on_error=on_error,
+            meter_events_base_url=meter_events_base_url,
+        )
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None

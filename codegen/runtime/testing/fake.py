@@ -25,6 +25,7 @@ import httpx
 from ... import _fake_tables
 from ..objects.secrets import mask
 from ..webhooks.events import generate_test_header
+from .metering import MeterStream
 from .objects import Builder, Ids, object_kind, ref_names
 from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
 
@@ -149,6 +150,8 @@ class FakeStripe:
         self._account: str | None = None  # the Stripe-Account of the request being answered
         self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
+        self.meter_stream = MeterStream(self._ids.new)
+        """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
         self._routes: dict[tuple[str, int], list[_Route]] | None = None
         self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
@@ -337,6 +340,12 @@ class FakeStripe:
             failure = self._take_failure(request.method, path, call)
             if failure:
                 raise _StripeErrorReply(failure.status, failure.error, failure.headers)
+            metered = self.meter_stream.answer(
+                request.method, path, request.headers.get("authorization", ""), request.content
+            )
+            if metered is not None:  # the v2 meter event stream (see testing/metering.py)
+                status, data = metered
+                return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
             if route is None:
                 raise _StripeErrorReply(
                     404,

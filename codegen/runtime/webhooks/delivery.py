@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ..flows import drive, drive_async
 from ..objects.secrets import printable
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
+from .notifications import EventNotification
 
 if TYPE_CHECKING:
     from ..observability.tracing import DeliveryTrace
     from .events import WebhookEvent
+
+    Delivered = WebhookEvent | EventNotification
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
@@ -33,13 +36,15 @@ def is_async(ledger: Ledger) -> bool:
     return inspect.iscoroutinefunction(ledger.claim)
 
 
-def named(event: WebhookEvent) -> tuple[str, str]:
+def named(event: Delivered) -> tuple[str, str]:
     """The event's type and id as a log line may show them (signed data, still data)."""
     return printable(str(event.type)), printable(str(event.id))
 
 
-def applied_event(event: WebhookEvent) -> AppliedEvent:
+def applied_event(event: Delivered) -> AppliedEvent:
     """What the ledger keeps: the id, type, ``created`` and the object's id, for ordering."""
+    if isinstance(event, EventNotification):  # the related object, and its RFC 3339 time
+        return event.applied()
     object_id = getattr(event.data.object, "id", None)
     return AppliedEvent(
         event.id, str(event.type), object_id if isinstance(object_id, str) else None, event.created
@@ -56,7 +61,7 @@ Answer = Callable[[int, dict[str, Any]], R]
 """Builds the router's response from a status and a JSON body."""
 
 
-def refusal(event: WebhookEvent, claim: Claim | None, answer: Answer[R]) -> R | None:
+def refusal(event: Delivered, claim: Claim | None, answer: Answer[R]) -> R | None:
     """The answer for a delivery whose handler must not run (None: run it)."""
     if claim is Claim.DONE:
         logger.info("webhook %s %s already applied; not run again", *named(event))
@@ -87,7 +92,7 @@ def _run(trace: DeliveryTrace | None) -> Generator[Step, Any, Any]:
 
 
 def _once(
-    event: WebhookEvent, answer: Answer[R], seen: list[Claim | None], trace: DeliveryTrace | None
+    event: Delivered, answer: Answer[R], seen: list[Claim | None], trace: DeliveryTrace | None
 ) -> Generator[Step, Any, R]:
     """Claim, run, then record or release: the decisions, free of I/O."""
     owner = uuid.uuid4().hex
@@ -111,7 +116,7 @@ def _once(
     return response
 
 
-def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any) -> Generator[Step, Any, R]:
+def _steps(event: Delivered, ledger: object, answer: Answer[R], tracing: Any) -> Generator[Step, Any, R]:
     """The delivery with or without a ledger, inside its span when tracing is on."""
     seen: list[Claim | None] = []
     if tracing:
@@ -139,7 +144,7 @@ def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any)
 
 def deliver(
     ledger: EventLedger | None,
-    event: WebhookEvent,
+    event: Delivered,
     run: Callable[[], R],
     answer: Answer[R],
     tracing: Any = False,
@@ -155,7 +160,7 @@ def deliver(
 
 async def deliver_async(
     ledger: Ledger | None,
-    event: WebhookEvent,
+    event: Delivered,
     run: Callable[[], Awaitable[R]],
     answer: Answer[R],
     tracing: Any = False,

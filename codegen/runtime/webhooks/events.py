@@ -296,6 +296,11 @@ def parse_event(payload: bytes) -> WebhookEvent:
         raise InvalidPayloadError(f"webhook body is not JSON: {type(exc).__name__}") from None
     if not isinstance(data, dict):
         raise InvalidPayloadError("webhook body is JSON but not an object")
+    return event_from(data)
+
+
+def event_from(data: dict[str, Any]) -> WebhookEvent:
+    """Structure a decoded snapshot event; :class:`InvalidPayloadError` if it is not one."""
     body = data.get("data")
     if not isinstance(data.get("type"), str) or not isinstance(body, dict):
         raise InvalidPayloadError("webhook body is not a Stripe event (no type or data)")

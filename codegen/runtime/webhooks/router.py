@@ -1,7 +1,9 @@
 """A webhook endpoint: dispatch by event type, served as a plain ASGI or WSGI app.
 
 ``WebhookRouter`` holds the signing secret(s) and one handler per event type (a trailing
-``.*`` matches a family, ``fallback`` catches the rest). It answers like Stripe expects:
+``.*`` matches a family, ``fallback`` catches the rest). Snapshot events (``WebhookEvent``)
+and thin notifications (``EventNotification``, types such as ``v1.billing.meter.*``) share
+one endpoint, the ledger and tracing. It answers like Stripe expects:
 
 - 200 when the handler returned (or no handler wanted the event: it is acknowledged);
 - 400 when the signature, timestamp or body is bad (Stripe shows it on the dashboard);
@@ -41,9 +43,10 @@ from .events import (
     WebhookEvent,
     check_secrets,
     check_tolerance,
-    construct_event,
+    verify_header,
 )
 from .ledger import check_ledger
+from .notifications import THIN_PREFIXES, EventNotification, parse_delivery
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -54,7 +57,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
-Handler = Callable[[WebhookEvent], Any]
+Handler = Callable[[WebhookEvent], Any] | Callable[["EventNotification"], Any]
 """Takes the verified event; may be ``async def`` under ASGI. Its return value is ignored."""
 H = TypeVar("H", bound=Handler)
 Scope = MutableMapping[str, Any]
@@ -101,6 +104,7 @@ class WebhookRouter:
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         ledger: Ledger | None = None,
         tracing: Any = False,
+        client: Any = None,
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
@@ -118,6 +122,8 @@ class WebhookRouter:
         self.ledger = ledger
         """Where applied event ids are kept, so a redelivery does not run its handler again."""
         self.tracing = tracing
+        self.client = client
+        """The client thin notifications fetch through (``notification.fetch_event()``)."""
         """True or a ``TracerProvider``: an OpenTelemetry span per delivery (``lattice-stripe[otel]``)."""
         self._handlers: dict[str, Handler] = {}
         self._fallback: Handler | None = None
@@ -145,6 +151,7 @@ class WebhookRouter:
                 raise InvalidArgumentError(f"a handler for {event_type!r} is already registered")
             family = event_type[:-1] if event_type.endswith(".*") else None
             known = any(t.startswith(family) for t in EVENT_TYPES) if family else event_type in EVENT_TYPES
+            known = known or event_type.startswith(THIN_PREFIXES)  # the spec lists no thin types
             if not known and not isinstance(event_type, UnknownEventType):
                 warnings.warn(
                     f"{event_type!r} is not an event type of this API version (a typo?)",
@@ -173,15 +180,22 @@ class WebhookRouter:
             handler = self._handlers.get(".".join(parts) + ".*")
         return handler if handler is not None else self._fallback
 
-    def _verify(self, payload: bytes, sig_header: str | bytes | None) -> WebhookEvent | WebhookResponse:
+    def _verify(
+        self, payload: bytes, sig_header: str | bytes | None
+    ) -> WebhookEvent | EventNotification | WebhookResponse:
+        """The verified snapshot event or thin notification, or the 400 to answer."""
         try:
-            return construct_event(payload, sig_header, self.secret, self.tolerance)
+            verify_header(payload, sig_header, self.secret, self.tolerance)
+            event = parse_delivery(payload)
+            if isinstance(event, EventNotification) and self.client is not None:
+                event.bind(self.client)
+            return event
         except WebhookError as exc:
             logger.warning("rejected webhook delivery: %s: %s", type(exc).__name__, exc.message)
             return WebhookResponse.of(400, {"error": {"type": type(exc).__name__, "message": exc.message}})
 
     @staticmethod
-    def _failed(event: WebhookEvent) -> WebhookResponse:
+    def _failed(event: WebhookEvent | EventNotification) -> WebhookResponse:
         logger.exception("webhook handler for %s %s failed; Stripe will retry", *named(event))
         return WebhookResponse.of(500, {"error": {"type": "handler_failed", "event": event.id}})
 
@@ -195,8 +209,8 @@ class WebhookRouter:
         ledger = cast("EventLedger | None", self.ledger)
         return deliver(ledger, event, lambda: self._run(event), WebhookResponse.of, self.tracing)
 
-    def _run(self, event: WebhookEvent) -> WebhookResponse:
-        handler = self.handler_for(event.type)
+    def _run(self, event: WebhookEvent | EventNotification) -> WebhookResponse:
+        handler = cast("Callable[[Any], Any] | None", self.handler_for(event.type))
         try:
             result = handler(event) if handler is not None else None
             if inspect.isawaitable(result):
@@ -215,8 +229,8 @@ class WebhookRouter:
         run = lambda: self._run_async(event)  # noqa: E731
         return await deliver_async(self.ledger, event, run, WebhookResponse.of, self.tracing)
 
-    async def _run_async(self, event: WebhookEvent) -> WebhookResponse:
-        handler = self.handler_for(event.type)
+    async def _run_async(self, event: WebhookEvent | EventNotification) -> WebhookResponse:
+        handler = cast("Callable[[Any], Any] | None", self.handler_for(event.type))
         try:
             if handler is not None:
                 if inspect.iscoroutinefunction(handler):
