@@ -76,14 +76,21 @@ def _index(api: Api, out: dict[str, str]) -> str:
         "(`idempotency_key`, `stripe_account`, `stripe_version`, `timeout`, `max_retries`, "
         "`retry_strategy`).",
         "",
-        "## Resources",
-        "",
     ]
-    for module in api.resource_modules:
-        top = module.resources[0]
-        count = sum(len(r.operations) for r in module.resources)
-        lines.append(f"- [`client.{'.'.join(top.chain)}`](resources/{module.module}.md): {count} methods")
-    lines += ["", "## Models", ""]
+    groups = {"Resources": [m for m in api.resource_modules if m.resources[0].chain[0] != "v2"]}
+    groups["The v2 API (`client.v2`)"] = [m for m in api.resource_modules if m.resources[0].chain[0] == "v2"]
+    for title, modules in groups.items():
+        if modules:
+            lines += [f"## {title}", ""]
+        for module in modules:
+            top = module.resources[0]
+            count = sum(len(r.operations) for r in module.resources)
+            plural = "method" if count == 1 else "methods"
+            lines.append(
+                f"- [`client.{'.'.join(top.chain)}`](resources/{module.module}.md): {count} {plural}"
+            )
+        lines.append("")
+    lines += ["## Models", ""]
     letters = sorted(p.rsplit("/", 1)[1].removesuffix(".md") for p in out if "/models/" in p)
     lines.append(" · ".join(f"[{letter.upper()}](models/{letter}.md)" for letter in letters))
     return "\n".join(lines) + "\n"
