@@ -15,7 +15,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     client = run.client
     customer = client.customers.create(email="jo@example.com")
     client.invoiceitems.create(customer=customer.id, amount=5000, currency="usd", description="Annual plan")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False)
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     invoice = client.invoices.finalize(invoice.id)
     say(f"invoice {invoice.id}: {invoice.status}")
     preview = client.credit_notes.preview(invoice=invoice.id, amount=1500, reason="order_change")

@@ -37,8 +37,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         start_date="now",
         end_behavior="release",
         phases=[
-            {"items": [{"price": monthly.id}], "iterations": 3},
-            {"items": [{"price": yearly.id}], "iterations": 1},
+            {"items": [{"price": monthly.id}], "duration": {"interval": "month", "interval_count": 3}},
+            {"items": [{"price": yearly.id}], "duration": {"interval": "year"}},
         ],
     )
     say(f"schedule {schedule.id}: {schedule.status}, {len(schedule.phases)} phases")

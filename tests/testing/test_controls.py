@@ -83,7 +83,9 @@ def test_server_error_follows_stripe_should_retry() -> None:
 
 def test_requests_received_with_headers_and_params() -> None:
     fake = FakeStripe()
-    with fake.stripe_client("sk_test_abcdefghijklmnop", stripe_account="acct_client") as client:
+    acct_client = fake.seed("account", {"id": "acct_client"})["id"]
+    fake.seed("account", {"id": "acct_call"})
+    with fake.stripe_client("sk_test_abcdefghijklmnop", stripe_account=acct_client) as client:
         client.customers.create(email="a@example.com", metadata={"k": "v"}, idempotency_key="idem-1")
         client.customers.list(limit=3, stripe_account="acct_call")
     create, listing = fake.requests
@@ -91,7 +93,7 @@ def test_requests_received_with_headers_and_params() -> None:
     assert create.params == {"email": "a@example.com", "metadata": {"k": "v"}}
     assert create.headers["stripe-account"] == "acct_client"
     assert create.headers["idempotency-key"] == "idem-1"
-    assert listing.params == {"limit": "3"} and listing.headers["stripe-account"] == "acct_call"
+    assert listing.params == {"limit": 3} and listing.headers["stripe-account"] == "acct_call"  # typed
     assert "abcdefghijklmnop" not in repr(fake.requests)  # the key is masked
 
 
@@ -110,6 +112,9 @@ def test_files_multipart_and_binary_pdf() -> None:
         assert upload.id.startswith("file_") and upload.purpose == "dispute_evidence"
         assert fake.requests[-1].params["purpose"] == "dispute_evidence"
         quote = client.quotes.create(customer=client.customers.create().id)
+        with pytest.raises(InvalidRequestError):  # Stripe renders finalized quotes only
+            client.quotes.pdf(quote.id)
+        client.quotes.finalize(quote.id)
         assert client.quotes.pdf(quote.id).startswith(b"%PDF")
         with pytest.raises(InvalidRequestError) as caught:
             client.files.create(file=b"x", purpose="dispute_evidence", file_link_data={"expires_at": 1})
@@ -121,9 +126,11 @@ def test_files_multipart_and_binary_pdf() -> None:
 def test_signed_event_verifies_and_dispatches_typed() -> None:
     fake = FakeStripe()
     with fake.stripe_client() as client:
-        invoice = client.invoices.create(customer=client.customers.create().id, auto_advance=False)
+        customer = client.customers.create().id
+        invoice = client.invoices.create(customer=customer, auto_advance=False)
+        client.invoiceitems.create(customer=customer, amount=900, currency="usd", invoice=invoice.id)
         client.invoices.finalize(invoice.id)
-        paid = client.invoices.pay(invoice.id)
+        paid = client.invoices.pay(invoice.id, paid_out_of_band=True)
     delivery = fake.event("invoice.paid", paid.id, previous_attributes={"status": "open"})
     event = construct_event(delivery.payload, delivery.header, fake.webhook_secret)
     assert event.type == "invoice.paid" and isinstance(event.data.object, Invoice)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lattice_stripe._runtime.http.encoding import encode
@@ -35,6 +35,9 @@ def _lists(value: Any) -> Any:
     return value
 
 
+@settings(
+    suppress_health_check=[HealthCheck.too_slow], deadline=None
+)  # nested draws are slow on a busy CI box
 @given(st.dictionaries(keys, values, max_size=4))
 def test_decode_inverts_encode(params: dict[str, Any]) -> None:
     decoded = decode_form(parse_qsl(encode(params), keep_blank_values=True))

@@ -65,8 +65,14 @@ def test_ids_carry_stripe_prefixes() -> None:
     fake = FakeStripe()
     with fake.stripe_client() as client:
         assert client.customers.create().id.startswith("cus_")
-        assert client.payment_intents.create(amount=1, currency="usd").id.startswith("pi_")
-        assert client.subscriptions.create(customer="cus_1").id.startswith("sub_")
+        assert client.payment_intents.create(amount=100, currency="usd").id.startswith("pi_")
+        price = client.prices.create(
+            currency="usd", unit_amount=100, recurring={"interval": "month"}, product_data={"name": "P"}
+        )
+        customer = client.customers.create().id
+        assert client.subscriptions.create(customer=customer, items=[{"price": price.id}]).id.startswith(
+            "sub_"
+        )
         assert client.checkout.sessions.create(success_url="https://x.test", mode="setup").id.startswith(
             "cs_test_"
         )
@@ -75,10 +81,11 @@ def test_ids_carry_stripe_prefixes() -> None:
 
 def test_parameters_are_echoed_where_a_field_takes_them() -> None:
     fake = FakeStripe()
+    acct = fake.seed("account", {"id": "acct_1"})["id"]
     with fake.stripe_client() as client:
         intent = client.payment_intents.create(
             amount=1999, currency="eur", metadata={"order": "42"}, description="Order 42",
-            transfer_data={"destination": "acct_1"}, capture_method="manual",
+            transfer_data={"destination": acct}, capture_method="manual",
         )  # fmt: skip
         assert (intent.amount, intent.currency, intent.description) == (1999, "eur", "Order 42")
         assert intent.metadata == {"order": "42"} and intent.capture_method == "manual"

@@ -1,19 +1,22 @@
 """An in-process fake Stripe: an httpx transport that answers every operation of the spec.
 
 Requests are routed by method and path, validated as Stripe's mock server does, and
-answered with spec-shaped objects kept in memory: what a test creates it can retrieve,
-update, list (real pagination), search and delete; unknown ids answer 404
-``resource_missing``. Test controls: ``fail_next`` (and presets), ``requests`` received,
-idempotent replay, ``seed``, and ``event`` for signed webhook deliveries.
+answered from what the fake holds: plain resources are created, retrieved, updated,
+listed (filters, real pagination), searched and deleted; the flows a test drives
+(payments, billing, checkout, Connect, clocks) follow Stripe's state machines
+(``behaviours/``), every id a request names is checked (``references``), and every state
+change records Stripe's event. An action the fake does not model answers 400 saying so.
+``stateful=False`` answers any id with a fresh object instead, as Stripe's mock server does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import TYPE_CHECKING, Any
@@ -25,31 +28,18 @@ import httpx
 from ... import _fake_tables
 from ..objects.secrets import mask
 from ..webhooks.events import generate_test_header
+from . import lists, references
+from .behaviours.registry import Call, handlers
+from .cards import test_card
 from .metering import MeterStream
-from .objects import Builder, Ids, object_kind, ref_names
+from .objects import object_kind, ref_names
+from .refusals import Refusal, missing, not_modelled, refuse
 from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
+from .state import Held, State, event_fits, event_prefix, event_types
 
 if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
     from .v2 import V2Api
-
-# Custom actions and the status they leave an object in (used when the status enum has it).
-_ACTION_STATUS = {
-    "accept": "accepted",
-    "approve": "approved",
-    "cancel": "canceled",
-    "capture": "succeeded",
-    "close": "lost",
-    "confirm": "succeeded",
-    "decline": "declined",
-    "expire": "expired",
-    "finalize": "open",
-    "mark_uncollectible": "uncollectible",
-    "pay": "paid",
-    "release": "released",
-    "void": "void",
-}
-_SEARCH_CLAUSE = re.compile(r"""(\w+)(?:\[['"]([^'"]+)['"]\])?\s*:\s*['"]([^'"]*)['"]""")
 
 
 @attrs.frozen
@@ -59,7 +49,7 @@ class ReceivedRequest:
     method: str
     path: str
     call_path: str | None  # e.g. customers.create; None for an unknown URL
-    params: dict[str, Any]  # decoded from the query string or body
+    params: dict[str, Any]  # as the SDK sent them: typed by the spec (ints, bools, lists)
     headers: Mapping[str, str]  # lower-case names (stripe-account, idempotency-key, ...)
 
 
@@ -85,19 +75,6 @@ class _Failure:
     times: int
 
 
-@attrs.define
-class _Held:
-    """An object the fake holds, the list it belongs to, and the account it lives in."""
-
-    schema: str
-    obj: dict[str, Any]
-    parent: str | None = None
-    account: str | None = None  # its Stripe-Account; None: the platform
-
-    def visible_to(self, account: str | None) -> bool:
-        return self.account == account or self.schema == "account"  # accounts are the platform's
-
-
 @attrs.frozen
 class _Route:
     op: dict[str, Any]
@@ -112,31 +89,15 @@ class _Reply:
     headers: dict[str, str]
 
 
-class _StripeErrorReply(Exception):
-    def __init__(self, status: int, error: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        super().__init__(error.get("message"))
-        self.status = status
-        self.error = error
-        self.headers = headers or {}
-
-
-def _missing(kind: str, object_id: str) -> _StripeErrorReply:
-    return _StripeErrorReply(
-        404,
-        {
-            "type": "invalid_request_error",
-            "code": "resource_missing",
-            "param": "id",
-            "message": f"No such {kind.replace('_', ' ')}: '{object_id}'",
-        },
-    )
+_ROUTES: dict[tuple[str, int], list[_Route]] = {}  # the same for every fake: built once
 
 
 class FakeStripe:
     """A Stripe that lives in the test process.
 
     ``stateful=False`` answers any id with a fresh object (as Stripe's mock server does)
-    instead of 404. ``random_seed`` makes generated ids repeat from run to run."""
+    instead of 404, and models no behaviour. ``random_seed`` makes generated ids and
+    secrets repeat from run to run."""
 
     webhook_secret = "whsec_fake"  # noqa: S105 - the fake signs its test events with it
 
@@ -144,17 +105,19 @@ class FakeStripe:
         self.stateful = stateful
         self.api_version = _fake_tables.API_VERSION
         self.requests: list[ReceivedRequest] = []
-        self._ids = Ids(random_seed)
-        self._build = Builder(self._ids)
-        self._objects: dict[str, _Held] = {}
-        self._account: str | None = None  # the Stripe-Account of the request being answered
+        self._state = State(random_seed, stateful, self.api_version)
         self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
-        self.meter_stream = MeterStream(self._ids.new)
+        self.meter_stream = MeterStream(self._state.ids.new)
         """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
-        self._routes: dict[tuple[str, int], list[_Route]] | None = None
+        self._outbox: list[tuple[Any, str | None]] = []  # (router or URL, secret) each event goes to
         self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event the fake's actions produced, oldest first (also ``events.list``)."""
+        return self._state.events
 
     # -- clients and transports ---------------------------------------------------------
 
@@ -179,6 +142,21 @@ class FakeStripe:
 
         return AsyncStripeClient(api_key, http_client=self.async_client(), **options)
 
+    @contextlib.contextmanager
+    def patch(self) -> Iterator[FakeStripe]:
+        """Within the block, every ``StripeClient``/``AsyncStripeClient`` that makes its own
+        connection pool (no ``http_client=``) talks to this fake: an app's own client,
+        built where the app builds it, needs no change."""
+        from ..http import transport
+
+        saved = transport.new_sync_http, transport.new_async_http
+        transport.new_sync_http = self.client
+        transport.new_async_http = self.async_client
+        try:
+            yield self
+        finally:
+            transport.new_sync_http, transport.new_async_http = saved
+
     # -- test controls -----------------------------------------------------------------
 
     def fail_next(
@@ -196,10 +174,13 @@ class FakeStripe:
         """Answer the next ``times`` matching requests with this error instead.
 
         ``match`` is a call path (``charges.create``), ``"POST /v1/charges"``, or None for
-        any request; extra keywords (``decline_code``, ``param``) go into the error."""
+        any request; extra keywords (``decline_code``, ``param``) go into the error. The
+        answer carries ``Retry-After: 0`` unless ``headers`` say otherwise, so a client's
+        retry does not sleep."""
         body = {"type": type, "message": message, **({"code": code} if code else {}), **error}
+        sent = {"Retry-After": "0", **(headers or {})}
         with self._lock:
-            self._failures.append(_Failure(match, status, body, dict(headers or {}), times))
+            self._failures.append(_Failure(match, status, body, sent, times))
 
     def decline_next(self, match: str | None = None, *, decline_code: str = "insufficient_funds") -> None:
         self.fail_next(
@@ -212,7 +193,7 @@ class FakeStripe:
         )
 
     def rate_limit_next(self, match: str | None = None, *, retry_after: float | None = None) -> None:
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        headers = {"Retry-After": str(retry_after if retry_after is not None else 0)}
         self.fail_next(
             match,
             status=429,
@@ -242,9 +223,9 @@ class FakeStripe:
         """Put an object in the fake: a component name (``customer``) plus fields laid over
         a spec-shaped default; ``parent`` is the id it lists under (``accounts.capabilities``),
         ``account`` the connected account it lives in. Returns the stored dict."""
-        obj = {**self._build.build(schema), **(fields or {})}  # the caller's fields win as given
+        obj = {**self._state.build.build(schema), **(fields or {})}  # the caller's fields win as given
         with self._lock:
-            self._objects[obj["id"]] = _Held(schema, obj, parent, account)
+            self._state.objects[obj["id"]] = Held(schema, obj, parent, account)
         return obj
 
     def seed_objects(self, objects: Iterable[Mapping[str, Any]]) -> int:
@@ -260,18 +241,52 @@ class FakeStripe:
             if schema is None or not isinstance(obj.get("id"), str):
                 raise ValueError(f"cannot seed {str(obj)[:80]}: it needs an id and a known object type")
             with self._lock:
-                self._objects[obj["id"]] = _Held(schema, copy.deepcopy(dict(obj)))
+                self._state.objects[obj["id"]] = Held(schema, copy.deepcopy(dict(obj)))
             count += 1
         return count
 
     def get(self, object_id: str) -> dict[str, Any] | None:
         """The stored object with this id (its JSON dict), or None."""
-        found = self._objects.get(object_id)
+        found = self._state.objects.get(object_id)
         return found.obj if found else None
 
     def objects(self, kind: str) -> list[dict[str, Any]]:
         """Stored objects whose ``object`` is ``kind``, oldest first."""
-        return [h.obj for h in list(self._objects.values()) if h.obj.get("object") == kind]
+        return [h.obj for h in list(self._state.objects.values()) if h.obj.get("object") == kind]
+
+    def authenticate(self, intent_id: str, *, succeed: bool = True) -> dict[str, Any]:
+        """The customer completes (or fails) 3D Secure for a PaymentIntent in
+        ``requires_action``, as they would in the browser; returns the intent."""
+        from .behaviours.payments import authenticate
+
+        return self._as_owner(
+            intent_id, "payment_intent", lambda obj: authenticate(self._state, obj, succeed)
+        )
+
+    def complete_checkout(self, session_id: str, *, payment_method: str = "pm_card_visa") -> dict[str, Any]:
+        """The customer pays on the Checkout page with a test card (or a payment method
+        id): the payment, subscription or saved card is made, then
+        ``checkout.session.completed``. Returns the session."""
+        from .behaviours.checkout import complete
+
+        return self._as_owner(
+            session_id, "checkout.session", lambda obj: complete(self._state, obj, payment_method)
+        )
+
+    def _as_owner(self, object_id: str, schema: str, act: Any) -> dict[str, Any]:
+        with self._lock:
+            held = self._state.objects.get(object_id)
+            if held is None or held.schema != schema:
+                raise KeyError(f"FakeStripe holds no {schema} {object_id!r}")
+            self._state.account = held.account
+            first = len(self._state.events)
+            try:
+                result: dict[str, Any] = act(held.obj)
+            except Refusal as exc:
+                raise ValueError(exc.error.get("message")) from None
+            fresh = self._state.events[first:]
+        self._forward(fresh)
+        return result
 
     def event(
         self,
@@ -281,33 +296,62 @@ class FakeStripe:
         previous_attributes: Mapping[str, Any] | None = None,
         secret: str | None = None,
     ) -> SignedEvent:
-        """A signed event about an object the fake holds (an id, a model or a dict)."""
+        """A signed event about an object the fake holds (an id, a model or a dict).
+
+        ``type`` must be an event type of the pinned API version about this kind of object
+        (``invoice.paid`` needs an invoice); ``ValueError`` otherwise."""
         if isinstance(obj, str):
             data = self.get(obj)
             if data is None:
                 raise KeyError(f"FakeStripe holds no object {obj!r}")
         else:
             data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
-        event = self._build.build("event")
-        event.update(
-            type=type,
-            api_version=self.api_version,
-            data={
-                "object": data,
-                **({"previous_attributes": dict(previous_attributes)} if previous_attributes else {}),
-            },
-        )
+        kind = str(data.get("object"))
+        if type not in event_types():
+            raise ValueError(f"{type!r} is not an event type of Stripe API {self.api_version}")
+        if not event_fits(type, kind):
+            raise ValueError(f"a {type!r} event is about another kind of object than a {kind!r}")
         with self._lock:
-            self._objects[event["id"]] = _Held("event", event)
+            event = self._state.emit(type, data, dict(previous_attributes) if previous_attributes else None)
+        assert event is not None
+        return self.sign(event, secret)
+
+    def sign(self, event: Mapping[str, Any], secret: str | None = None) -> SignedEvent:
+        """An event (one of ``events``) as a signed delivery."""
         payload = json.dumps(event).encode()
-        return SignedEvent(payload, generate_test_header(payload, secret or self.webhook_secret), event)
+        return SignedEvent(payload, generate_test_header(payload, secret or self.webhook_secret), dict(event))
+
+    def deliver(
+        self, target: Any, events: Iterable[Mapping[str, Any]] | None = None, *, secret: str | None = None
+    ) -> list[int]:
+        """Send events (default: all of ``events``) signed to a ``WebhookRouter`` or an
+        endpoint URL, in order; returns each answer's HTTP status."""
+        return [self._send(target, self.sign(e, secret)) for e in (self.events if events is None else events)]
+
+    def forward_events(self, target: Any, *, secret: str | None = None) -> None:
+        """From now on, deliver each event to ``target`` (a ``WebhookRouter`` or a URL) as
+        soon as the request that caused it has been answered."""
+        self._outbox.append((target, secret))
+
+    def _forward(self, events: list[dict[str, Any]]) -> None:
+        for target, secret in list(self._outbox):
+            for event in events:
+                self._send(target, self.sign(event, secret))
+
+    def _send(self, target: Any, signed: SignedEvent) -> int:
+        if isinstance(target, str):
+            return httpx.post(target, content=signed.payload, headers=signed.headers).status_code
+        return int(target.handle(signed.payload, signed.header).status)
 
     # -- the HTTP side -------------------------------------------------------------------
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
+            first = len(self._state.events)
             reply = self._handle(request)
-            request_id = "req_" + self._ids.new("")
+            request_id = "req_" + self._state.ids.new("")
+            fresh = self._state.events[first:]
+        self._forward(fresh)
         headers = {"Request-Id": request_id, "Stripe-Version": self.api_version}
         headers.update(reply.headers)
         return httpx.Response(reply.status, content=reply.body, headers=headers)
@@ -315,50 +359,49 @@ class FakeStripe:
     def _handle(self, request: httpx.Request) -> _Reply:
         method = request.method.lower()
         path = request.url.path
-        if path.startswith("/v2/"):  # JSON bodies, v2 pages and errors: see v2.py
+        if path.startswith("/v2/"):  # JSON bodies, v2 pages and errors, the meter stream: see v2.py
             if self._v2 is None:
                 from .v2 import V2Api
 
-                self._v2 = V2Api(self, _Reply, ReceivedRequest, _Held)
+                self._v2 = V2Api(self, _Reply, ReceivedRequest)
             return self._v2.handle(request)
-        route, path_values = self._route(method, path)
+        route, path_values = _route(method, path)
         try:
-            params = self._decode(request)
+            raw = self._decode(request)
         except ValueError:
-            params = {}
+            raw = {}
+        typed: dict[str, Any] | ParamError = raw
+        if route is not None:
+            try:
+                typed = validate(route.op, raw)
+            except ParamError as exc:
+                typed = exc
         call = route.op["call"] if route else None
-        self._account = request.headers.get("stripe-account")
+        state = self._state
+        state.account = request.headers.get("stripe-account")
         headers = {
             k.lower(): mask(v) if k.lower() == "authorization" else v for k, v in request.headers.items()
         }
-        self.requests.append(ReceivedRequest(request.method, path, call, params, headers))
+        recorded = typed if isinstance(typed, dict) else raw
+        self.requests.append(ReceivedRequest(request.method, path, call, recorded, headers))
+        state.request = {"id": None, "idempotency_key": headers.get("idempotency-key")}
         try:
             if not request.headers.get("authorization", "").startswith("Bearer "):
-                raise _StripeErrorReply(
-                    401, {"type": "invalid_request_error", "message": "You did not provide an API key."}
-                )
+                raise refuse("You did not provide an API key.", status=401)
             failure = self._take_failure(request.method, path, call)
             if failure:
-                raise _StripeErrorReply(failure.status, failure.error, failure.headers)
-            metered = self.meter_stream.answer(
-                request.method, path, request.headers.get("authorization", ""), request.content
-            )
-            if metered is not None:  # the v2 meter event stream (see testing/metering.py)
-                status, data = metered
-                return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
+                raise Refusal(failure.status, failure.error, failure.headers)
             if route is None:
-                raise _StripeErrorReply(
-                    404,
-                    {
-                        "type": "invalid_request_error",
-                        "message": f"Unrecognized request URL ({request.method}: {path}).",
-                    },
-                )
+                raise refuse(f"Unrecognized request URL ({request.method}: {path}).", status=404)
+            if isinstance(typed, ParamError):
+                raise refuse(typed.message, code=typed.code, param=typed.param)
+            if self.stateful:
+                references.check_account(state, state.account)
             key = headers.get("idempotency-key")
             if method == "post" and key:
-                return self._idempotently((headers.get("stripe-account"), key), route, path_values, params)
-            return self._answer(route, path_values, params)
-        except _StripeErrorReply as exc:
+                return self._idempotently((state.account, key), route, path_values, typed)
+            return self._answer(route, path_values, typed)
+        except Refusal as exc:
             headers = {"Content-Type": "application/json", **exc.headers}
             return _Reply(exc.status, json.dumps({"error": exc.error}).encode(), headers)
 
@@ -369,37 +412,33 @@ class FakeStripe:
         seen = self._idempotent.get(key)
         if seen is not None:
             if seen[0] != signature:
-                raise _StripeErrorReply(
-                    400,
-                    {
-                        "type": "idempotency_error",
-                        "message": "Keys for idempotent requests can only be used with the same "
-                        "parameters they were first used with.",
-                    },
+                raise refuse(
+                    "Keys for idempotent requests can only be used with the same parameters they "
+                    "were first used with.",
+                    type="idempotency_error",
                 )
             reply = seen[1]
             return _Reply(reply.status, reply.body, {**reply.headers, "Idempotent-Replayed": "true"})
-        reply = self._answer(route, values, params)
+        try:
+            reply = self._answer(route, values, params)
+        except Refusal as exc:  # Stripe replays an error answer too
+            headers = {"Content-Type": "application/json", **exc.headers}
+            reply = _Reply(exc.status, json.dumps({"error": exc.error}).encode(), headers)
         self._idempotent[key] = (signature, reply)
         return reply
 
-    def _answer(self, route: _Route, values: dict[str, str], raw: dict[str, Any]) -> _Reply:
+    def _answer(self, route: _Route, values: dict[str, str], params: dict[str, Any]) -> _Reply:
         op = route.op
-        try:
-            params = validate(op, raw)
-        except ParamError as exc:
-            raise _StripeErrorReply(
-                400,
-                {
-                    "type": "invalid_request_error",
-                    "code": exc.code,
-                    "param": exc.param,
-                    "message": exc.message,
-                },
-            ) from None
-        if not op["response"]:
+        ids = [values[n] for n in route.names]
+        if self.stateful:
+            self._require(op, route.names, ids)
+            references.check(self._state, op["call"], params)
+        if not op["response"]:  # a PDF of an object (its behaviour may refuse first)
+            handler = handlers().get(op["call"]) if self.stateful else None
+            if handler is not None:
+                handler(Call(self._state, op, ids, params, dict))
             return _Reply(200, b"%PDF-1.4\n% lattice_stripe fake\n", {"Content-Type": "application/pdf"})
-        result = self._perform(op, [values[n] for n in route.names], params)
+        result = self._perform(op, ids, params)
         expand = params.get("expand") or []
         if expand:
             result = copy.deepcopy(result)  # expanding never changes what the fake holds
@@ -407,9 +446,37 @@ class FakeStripe:
             self._expand(result, dotted.split("."))
         return _Reply(200, json.dumps(result).encode(), {"Content-Type": "application/json"})
 
+    def _require(self, op: dict[str, Any], names: tuple[str, ...], ids: list[str]) -> None:
+        """Path ids must name objects the fake holds (the account, the customer, ...); the
+        last one is the operation's own business unless it is a parent of a list."""
+        response = deref(op["response"]) if op["response"] else {}
+        is_list = response.get("properties", {}).get("object", {}).get("enum") in (
+            ["list"],
+            ["search_result"],
+        )
+        parents = ids if is_list or not op["path"].endswith("}") else ids[:-1]
+        if not op["response"]:
+            parents = ids  # a PDF of an object
+        for name, object_id in zip(names, parents, strict=False):
+            if object_id.startswith("pm_card_") and test_card(object_id) is not None:
+                continue  # Stripe makes a payment method from a test card id
+            if self._state.held(object_id) is None and object_id not in self._state.deleted:
+                segment = op["path"].split("/{" + name + "}")[0].rsplit("/", 1)[-1]
+                raise missing(segment.rstrip("s"), object_id, "id" if name == names[-1] else name)
+
     # -- semantics -------------------------------------------------------------------------
 
     def _perform(self, op: dict[str, Any], ids: list[str], params: dict[str, Any]) -> dict[str, Any]:
+        def generic() -> dict[str, Any]:
+            return self._generic(op, ids, params)
+
+        handler = handlers().get(op["call"]) if self.stateful else None
+        if handler is not None:
+            return handler(Call(self._state, op, ids, params, generic))
+        return generic()
+
+    def _generic(self, op: dict[str, Any], ids: list[str], params: dict[str, Any]) -> dict[str, Any]:
+        state = self._state
         response = op["response"]
         props = deref(response).get("properties", {})
         page_kind = props.get("object", {}).get("enum")
@@ -418,37 +485,28 @@ class FakeStripe:
         if page_kind in (["list"], ["search_result"]) and "data" in props:
             item_schemas = ref_names(props["data"].get("items", {}))
             parent = target if not last_is_id else None
-            if parent is not None and self.stateful:
-                self._require(ids, op)
             if page_kind == ["search_result"]:
-                return self._search(op, item_schemas, params)
-            return self._list(op, item_schemas, parent, params)
+                return lists.search(state, op, item_schemas, params)
+            return lists.page(state, op, item_schemas, parent, params)
         names = ref_names(response)
         schema = names[0] if names else None
         if schema is None:
-            return self._build.value(response, 0, "response") or {}
+            return state.build.value(response, 0, "response") or {}
         if target is not None and last_is_id:
             return self._on_item(op, schema, names, target, params)
-        held = self._held(target)
+        held = state.held(target)
         if held is not None and held.schema in names:
-            return self._act(op, held, params)
-        if target is not None and self.stateful:
-            self._require(ids, op)
-        obj = self._build.build(schema, params)
+            if self.stateful:
+                raise not_modelled(f"{op['call']} ({op['verb'].upper()} {op['path']})")
+            state.build.merge({"$ref": held.schema}, held.obj, params)
+            return held.obj
+        if self.stateful and op["verb"] != "post":
+            return state.build.build(schema, params)  # a computed answer (balance, upcoming)
+        obj = state.build.build(schema, params)
         if "id" in obj and op["verb"] == "post" and not schema.startswith("deleted_"):
-            self._objects[obj["id"]] = _Held(schema, obj, target, self._account)
+            state.put(schema, obj, target)
+            state.emit(f"{event_prefix(object_kind(schema))}.created", obj)
         return obj
-
-    def _held(self, object_id: str | None) -> _Held | None:
-        """The object with this id, if the requesting account can see it."""
-        held = self._objects.get(object_id) if object_id is not None else None
-        return held if held is not None and held.visible_to(self._account) else None
-
-    def _require(self, ids: list[str], op: dict[str, Any]) -> None:
-        """Path ids must name objects the fake holds (the account, the customer, ...)."""
-        for object_id in ids:
-            if self._held(object_id) is None and not op["path"].startswith("/v1/test_helpers"):
-                raise _missing(op["path"].split("/")[2].rstrip("s"), object_id)
 
     def _on_item(
         self,
@@ -458,85 +516,33 @@ class FakeStripe:
         target: str,
         params: dict[str, Any],
     ) -> dict[str, Any]:
-        found = self._held(target)
-        if schema.startswith("deleted_"):
-            if found is None and self.stateful:
-                raise _missing(object_kind(schema), target)
-            self._objects.pop(target, None)
-            return {**self._build.build(schema), "id": target}
+        state = self._state
+        found = state.held(target)
+        if schema.startswith("deleted_") or (op["verb"] == "delete" and found is not None):
+            if found is None:
+                if self.stateful:
+                    raise missing(object_kind(schema), target)
+                return {**state.build.build(schema), "id": target}
+            state.remove(target)
+            state.emit(f"{event_prefix(object_kind(found.schema))}.deleted", found.obj)
+            return {**state.build.build(schema), "id": target} if schema.startswith("deleted_") else found.obj
         if found is None or found.schema not in names:
+            gone = state.deleted.get(target)
+            deleted_form = next((n for n in names if n.startswith("deleted_")), None)
+            if gone is not None and deleted_form and op["verb"] == "get" and gone.visible_to(state.account):
+                return {**state.build.build(deleted_form), "id": target}  # as Stripe returns it
             if self.stateful:
-                raise _missing(object_kind(schema), target)
-            obj = self._build.build(schema, params if op["verb"] == "post" else None)
+                raise missing(object_kind(schema), target)
+            obj = state.build.build(schema, params if op["verb"] == "post" else None)
             obj["id"] = target
             return obj
         if op["verb"] == "post":
-            self._build.merge({"$ref": found.schema}, found.obj, params)
-        elif op["verb"] == "delete":
-            return self._act(op, found, params)
+            before = copy.deepcopy(found.obj)
+            previous = state.build.merge({"$ref": found.schema}, found.obj, params)
+            changed = {k: before.get(k) for k in previous if before.get(k) != found.obj.get(k)}
+            if changed:
+                state.emit(f"{event_prefix(object_kind(found.schema))}.updated", found.obj, changed)
         return found.obj
-
-    def _act(self, op: dict[str, Any], held: _Held, params: dict[str, Any]) -> dict[str, Any]:
-        schema, obj = held.schema, held.obj
-        self._build.merge({"$ref": schema}, obj, params)
-        action = op["path"].rsplit("/", 1)[-1] if op["verb"] == "post" else "cancel"
-        status = _ACTION_STATUS.get(action)
-        allowed = deref({"$ref": schema}).get("properties", {}).get("status", {})
-        if status and status in deref(allowed).get("enum", ()):
-            obj["status"] = status
-        return obj
-
-    def _matching(
-        self, schemas: list[str], parent: str | None, filters: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        found = []
-        for held in reversed(list(self._objects.values())):  # newest first
-            if held.schema not in schemas or (parent is not None and held.parent != parent):
-                continue
-            if held.visible_to(self._account) and all(_same(held.obj.get(k), v) for k, v in filters.items()):
-                found.append(held.obj)
-        return found
-
-    def _list(
-        self, op: dict[str, Any], schemas: list[str], parent: str | None, params: dict[str, Any]
-    ) -> dict[str, Any]:
-        filters = {
-            k: v
-            for k, v in params.items()
-            if isinstance(v, (str, int)) and k not in _PAGING and not isinstance(v, bool)
-        }
-        items = self._matching(schemas, parent, filters)
-        limit = int(params.get("limit") or 10)
-        after, before = params.get("starting_after"), params.get("ending_before")
-        ids = [o.get("id") for o in items]
-        if after is not None:
-            start = ids.index(after) + 1 if after in ids else len(ids)
-            page, has_more = items[start : start + limit], len(items) > start + limit
-        elif before is not None:
-            end = ids.index(before) if before in ids else 0
-            page, has_more = items[max(0, end - limit) : end], end - limit > 0
-        else:
-            page, has_more = items[:limit], len(items) > limit
-        url = re.sub(r"\{[^}]+\}", lambda _: parent or "", op["path"])
-        return {"object": "list", "data": page, "has_more": has_more, "url": url}
-
-    def _search(self, op: dict[str, Any], schemas: list[str], params: dict[str, Any]) -> dict[str, Any]:
-        clauses = _SEARCH_CLAUSE.findall(params.get("query", ""))
-        items = [
-            o
-            for o in self._matching(schemas, None, {})
-            if all(_same((o.get(f) or {}).get(k) if k else o.get(f), v) for f, k, v in clauses)
-        ]
-        start = int(params.get("page") or 0)
-        limit = int(params.get("limit") or 10)
-        more = len(items) > start + limit
-        return {
-            "object": "search_result",
-            "data": items[start : start + limit],
-            "has_more": more,
-            "next_page": str(start + limit) if more else None,
-            "url": op["path"],
-        }
 
     def _expand(self, obj: Any, path: list[str]) -> None:
         if not path or not isinstance(obj, dict):
@@ -552,29 +558,12 @@ class FakeStripe:
             prop = deref({"$ref": schema}).get("properties", {}).get(head, {}) if schema else {}
             kinds = prop.get("expansions") or []
             if kinds:
-                stored = self._held(value)
-                value = stored.obj if stored else {**self._build.build(kinds[0]), "id": value}
+                stored = self._state.held(value)
+                value = stored.obj if stored else {**self._state.build.build(kinds[0]), "id": value}
                 obj[head] = value
         self._expand(value, rest)
 
     # -- routing and decoding ------------------------------------------------------------------
-
-    def _route(self, method: str, path: str) -> tuple[_Route | None, dict[str, str]]:
-        if self._routes is None:
-            routes: dict[tuple[str, int], list[_Route]] = {}
-            for op in operations().values():
-                names = tuple(re.findall(r"\{([^}]+)\}", op["path"]))
-                regex = re.sub(r"\{([^}]+)\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", op["path"])
-                key = (op["verb"], op["path"].count("/"))
-                routes.setdefault(key, []).append(_Route(op, re.compile(regex + "$"), names))
-            for candidates in routes.values():
-                candidates.sort(key=lambda r: len(r.names))  # literal segments win
-            self._routes = routes
-        for route in self._routes.get((method, path.count("/")), ()):
-            found = route.pattern.match(path)
-            if found:
-                return route, {n: unquote(found.group(_group(n))) for n in route.names}
-        return None, {}
 
     @staticmethod
     def _decode(request: httpx.Request) -> dict[str, Any]:
@@ -607,14 +596,24 @@ class FakeStripe:
         return None
 
 
-_PAGING = frozenset({"limit", "starting_after", "ending_before", "expand", "created", "page", "query"})
+def _route(method: str, path: str) -> tuple[_Route | None, dict[str, str]]:
+    if not _ROUTES:
+        for op in operations().values():
+            names = tuple(re.findall(r"\{([^}]+)\}", op["path"]))
+            regex = re.sub(r"\{([^}]+)\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", op["path"])
+            key = (op["verb"], op["path"].count("/"))
+            _ROUTES.setdefault(key, []).append(_Route(op, re.compile(regex + "$"), names))
+        for candidates in _ROUTES.values():
+            candidates.sort(key=lambda r: len(r.names))  # literal segments win
+    for route in _ROUTES.get((method, path.count("/")), ()):
+        found = route.pattern.match(path)
+        if found:
+            return route, {n: unquote(found.group(_group(n))) for n in route.names}
+    return None, {}
 
 
 def _group(name: str) -> str:
     return re.sub(r"\W", "_", name)
 
 
-def _same(field: Any, wanted: Any) -> bool:
-    if isinstance(field, dict):
-        field = field.get("id")
-    return bool(field == wanted)
+__all__ = ["FakeStripe", "ReceivedRequest", "SignedEvent"]

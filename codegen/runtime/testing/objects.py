@@ -83,6 +83,40 @@ INITIAL_STATUS = {
     "topup": "pending",
     "transfer_reversal": "succeeded",
 }
+# Values Stripe fills where the spec's default would mislead (a new product is active).
+FILLED: dict[str, dict[str, Any]] = {
+    "product": {"active": True, "type": "service"},
+    "price": {"active": True, "billing_scheme": "per_unit", "tax_behavior": "unspecified"},
+    "plan": {"active": True, "billing_scheme": "per_unit", "interval_count": 1, "usage_type": "licensed"},
+    "coupon": {"valid": True},
+    "promotion_code": {"active": True},
+    "tax_rate": {"active": True},
+    "shipping_rate": {"active": True},
+    "webhook_endpoint": {"status": "enabled"},
+    "payment_link": {"active": True},
+    "billing.meter": {"status": "active"},
+    "test_helpers.test_clock": {"status": "ready"},
+    "account": {"type": "standard", "country": "US", "default_currency": "usd"},
+}
+# Secrets and URLs Stripe makes for a new object: field -> format (``{id}``, ``{rand}``).
+MADE: dict[str, dict[str, str | None]] = {
+    "payment_intent": {"client_secret": "{id}_secret_{rand}"},
+    "setup_intent": {"client_secret": "{id}_secret_{rand}"},
+    "webhook_endpoint": {"secret": "whsec_{rand}"},
+    "checkout.session": {
+        "url": "https://checkout.stripe.com/c/pay/{id}#fid{rand}",
+        "client_secret": "{id}_secret_{rand}",
+    },
+    "billing_portal.session": {"url": "https://billing.stripe.com/p/session/test_{rand}"},
+    "account_link": {"url": "https://connect.stripe.com/setup/s/acct/{rand}"},
+    "login_link": {"url": "https://connect.stripe.com/express/acct/{rand}"},
+    "ephemeral_key": {"secret": "ek_test_{rand}"},
+    "customer_session": {"client_secret": "cuss_secret_{rand}"},
+    "account_session": {"client_secret": "accs_secret__{rand}"},
+    "payment_link": {"url": "https://buy.stripe.com/test_{rand}"},
+    "file_link": {"url": "https://files.stripe.com/links/{rand}"},
+    "quote": {"number": None},  # set when finalized
+}
 _ALNUM = string.ascii_letters + string.digits
 _MAX_DEPTH = 6
 
@@ -103,6 +137,9 @@ class Ids:
 
     def now(self) -> int:
         return next(self._clock)
+
+    def pick(self, alphabet: str, k: int) -> str:
+        return "".join(self._random.choices(alphabet, k=k))
 
 
 def object_kind(schema_name: str) -> str:
@@ -186,6 +223,13 @@ class Builder:
             out["id"] = self.ids.new(kind)
         if kind in INITIAL_STATUS and "status" in props:
             out["status"] = INITIAL_STATUS[kind]
+        if depth == 0 and kind is not None:
+            for key, value in FILLED.get(kind, {}).items():
+                if key in props:
+                    out[key] = value
+            for key, shape in MADE.get(kind, {}).items():
+                if key in props:
+                    out[key] = shape and shape.format(id=out.get("id", ""), rand=self.ids.pick(_ALNUM, 24))
         return out
 
     def merge(self, schema: dict[str, Any], obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,11 @@
 """pytest plugin (entry point ``lattice_stripe``): fixtures wired to an in-process fake Stripe.
 
 ``stripe_fake`` is a fresh ``FakeStripe`` per test; ``stripe_fake_client`` and
-``stripe_fake_async_client`` are clients talking to it. Nothing is imported until a test
-asks for one of them.
+``stripe_fake_async_client`` are clients talking to it. Options per test (or module, with
+``pytestmark``): ``@pytest.mark.stripe_fake(stateful=False, seed=3, patch=True)``;
+``patch=True`` points every client the code under test builds at the fake. The async
+fixture is a pytest-asyncio fixture: it works in ``asyncio_mode = "auto"`` and, in strict
+mode, for tests marked ``@pytest.mark.asyncio``. Nothing is imported until a test asks.
 """
 
 from __future__ import annotations
@@ -21,13 +24,32 @@ if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
     from .fake import FakeStripe
 
+_OPTIONS = frozenset({"stateful", "seed", "patch"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "stripe_fake(stateful=True, seed=0, patch=False): options of the stripe_fake fixture",
+    )
+
 
 @pytest.fixture
-def stripe_fake() -> FakeStripe:
+def stripe_fake(request: pytest.FixtureRequest) -> Iterator[FakeStripe]:
     """A fresh in-process fake Stripe (``lattice_stripe.testing.FakeStripe``)."""
     from .fake import FakeStripe
 
-    return FakeStripe()
+    marker = request.node.get_closest_marker("stripe_fake")
+    options = dict(marker.kwargs) if marker else {}
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise pytest.UsageError(f"stripe_fake takes {sorted(_OPTIONS)}, not {sorted(unknown)}")
+    fake = FakeStripe(stateful=options.get("stateful", True), random_seed=options.get("seed", 0))
+    if options.get("patch"):
+        with fake.patch():
+            yield fake
+    else:
+        yield fake
 
 
 @pytest.fixture

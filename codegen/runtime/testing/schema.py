@@ -182,7 +182,8 @@ def _coerce_object(schema: dict[str, Any], value: Any, name: str) -> dict[str, A
             out[key] = coerce(props[key], sub, where)
         elif isinstance(extra, dict):
             out[key] = coerce(extra, sub, where)
-        elif extra is False:
+        elif extra is False or (extra is None and props and name):
+            # A hash whose keys the spec lists is closed, as Stripe treats it (address[postcode]).
             raise ParamError(where, f"Received unknown parameter: {where}", "parameter_unknown")
         else:
             out[key] = sub

@@ -22,11 +22,12 @@ from urllib.parse import parse_qsl, unquote
 
 from .objects import Builder, object_kind, ref_names
 from .schema import ParamError, coerce, component, decode_form, deref, operations
+from .state import Held
 
 if TYPE_CHECKING:
     import httpx
 
-    from .fake import FakeStripe, ReceivedRequest, _Held, _Reply
+    from .fake import FakeStripe, ReceivedRequest, _Reply
 
 _INT64 = re.compile(r"-?\d{1,19}").fullmatch
 _DEFAULT_LIMIT = 10
@@ -174,7 +175,7 @@ def query_params(op: dict[str, Any], raw_query: str) -> dict[str, Any]:
 class V2Api:
     """The fake's v2 side: routes, validates and answers, keeping objects in ``fake``'s store.
 
-    ``fake`` hands over its record types (reply, received request, held object), so this
+    ``fake`` hands over its record types (reply, received request), so this
     module sits below it and imports nothing from it."""
 
     def __init__(
@@ -182,11 +183,10 @@ class V2Api:
         fake: FakeStripe,
         reply: type[_Reply],
         received: type[ReceivedRequest],
-        held: type[_Held],
     ) -> None:
         self.fake = fake
-        self.reply, self.received, self.held = reply, received, held
-        self.build = V2Builder(fake._ids)
+        self.reply, self.received = reply, received
+        self.build = V2Builder(fake._state.ids)
         self.routes: list[tuple[dict[str, Any], re.Pattern[str], tuple[str, ...]]] = []
         for op in operations().values():
             if op["path"].startswith("/v2/"):
@@ -222,9 +222,15 @@ class V2Api:
             failure = fake._take_failure(request.method, path, op["call"])
             if failure:
                 return _Reply(failure.status, json.dumps({"error": failure.error}).encode(), failure.headers)
+            metered = fake.meter_stream.answer(
+                request.method, path, request.headers.get("authorization", ""), body
+            )
+            if metered is not None:  # the meter event stream and its sessions (see metering.py)
+                status, data = metered
+                return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
             key = headers.get("idempotency-key")
             context = headers.get("stripe-context") or headers.get("stripe-account")
-            fake._account = context  # objects live in the account whose context created them
+            fake._state.account = context  # objects live in the account whose context created them
             if method in ("post", "delete") and key:
                 signature = json.dumps([op["call"], ids, params], sort_keys=True)
                 seen = fake._idempotent.get((context, key))
@@ -288,20 +294,20 @@ class V2Api:
             return {}
         schema = names[0]
         if op["verb"] == "delete":
-            return self.delete(schema, ids[-1], self.fake._held(ids[-1]))
+            return self.delete(schema, ids[-1], self.fake._state.held(ids[-1]))
         if op["path"].endswith("}"):  # the object at this path: retrieve or update
-            obj = self.found(schema, ids[-1], self.fake._held(ids[-1]))
+            obj = self.found(schema, ids[-1], self.fake._state.held(ids[-1]))
             if op["verb"] == "post":
                 self.build.merge(component(schema), obj, params)
             return obj
-        target = self.fake._held(ids[-1]) if ids else None
+        target = self.fake._state.held(ids[-1]) if ids else None
         if target is not None and target.schema == schema:  # an action on it: .../{id}/close
             self.build.merge(component(schema), target.obj, params)
             return target.obj
         obj = self.build.build(schema)  # a new object, in the collection under the path's ids
         self.build.merge(component(schema), obj, params)
         if isinstance(obj.get("id"), str):
-            self.fake._objects[obj["id"]] = self.held(schema, obj, ids[-1] if ids else None, context)
+            self.fake._state.objects[obj["id"]] = Held(schema, obj, ids[-1] if ids else None, context)
         return obj
 
     def found(self, schema: str, object_id: str, held: Any) -> dict[str, Any]:
@@ -316,7 +322,7 @@ class V2Api:
     def delete(self, schema: str, object_id: str, held: Any) -> dict[str, Any]:
         if held is None and self.fake.stateful:
             raise V2Error(404, "invalid_request_error", "not_found", f"No such object: '{object_id}'")
-        self.fake._objects.pop(object_id, None)
+        self.fake._state.objects.pop(object_id, None)
         deleted = self.build.build(schema, {"id": object_id})
         if held is not None and "object" in component(schema).get("properties", {}):
             deleted["object"] = held.obj.get("object", deleted.get("object"))
@@ -328,7 +334,7 @@ class V2Api:
         parent = ids[-1] if ids else None
         held = [
             h.obj
-            for h in self.fake._objects.values()
+            for h in self.fake._state.objects.values()
             if h.schema == item and h.parent == parent and h.account == context
         ]
         try:
