@@ -90,6 +90,16 @@ def method(client: Any, call: str) -> Any:
     return client
 
 
+STREAM = "v2.billing.meter_event_stream.create"
+
+
+def session_token(fake: FakeStripe) -> dict[str, Any]:
+    """The stream takes a meter event session's token as its key, as Stripe's does."""
+    session = fake.meter_stream.answer("POST", "/v2/billing/meter_event_session", "", b"{}")
+    assert session is not None
+    return {"api_key": session[1]["authentication_token"]}
+
+
 @pytest.fixture
 def fake_server() -> Iterator[tuple[FakeStripe, StripeServer]]:
     fake = FakeStripe(stateful=False)  # any id is an object, as for stripe-mock
@@ -136,7 +146,8 @@ def test_every_v2_request_is_valid_sync(fake_server: tuple[FakeStripe, StripeSer
     with StripeClient("sk_test_1", base_url=server.url, meter_events_base_url=server.url) as client:
         for call in V2_CALLS:
             ids, kwargs = arguments(call, full)
-            result = method(client, call)(*ids, **kwargs)
+            caller = client.with_options(**session_token(fake)) if call == STREAM else client
+            result = method(caller, call)(*ids, **kwargs)
             _check_result(call, result)
             _check_wire(call, fake.requests[-1], kwargs)
     assert {r.call_path for r in fake.requests} == set(V2_CALLS)
@@ -152,7 +163,8 @@ async def test_every_v2_request_is_valid_async(
     ) as client:
         for call in V2_CALLS:
             ids, kwargs = arguments(call, full)
-            result = method(client, call)(*ids, **kwargs)
+            caller = client.with_options(**session_token(fake)) if call == STREAM else client
+            result = method(caller, call)(*ids, **kwargs)
             assert inspect.isawaitable(result)
             _check_result(call, await result)
             _check_wire(call, fake.requests[-1], kwargs)
