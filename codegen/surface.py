@@ -259,7 +259,7 @@ def _mirrored(cls: type, returns: str) -> str:
     """An async method's pages as the sync mirror names them (``AsyncListObject`` -> ``ListObject``)."""
     if not cls.__name__.startswith("Async"):
         return returns
-    return re.sub(r"\bAsync(ListObject|SearchResult)\b", r"\1", returns)
+    return re.sub(r"\bAsync(ListObject|SearchResult|V2ListObject)\b", r"\1", returns)
 
 
 def _operation_object(cls: type, name: str) -> Any:

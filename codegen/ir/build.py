@@ -31,7 +31,17 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._client", ("StripeClient", "AsyncStripeClient")),
     ("._manifest", ("manifest",)),
     ("._runtime.objects.models", ("StripeObject", "UnknownObject")),
-    ("._runtime.objects.pages", ("ListObject", "SearchResult", "AsyncListObject", "AsyncSearchResult")),
+    (
+        "._runtime.objects.pages",
+        (
+            "ListObject",
+            "SearchResult",
+            "V2ListObject",
+            "AsyncListObject",
+            "AsyncSearchResult",
+            "AsyncV2ListObject",
+        ),
+    ),
     (
         "._runtime.errors",
         (
@@ -46,6 +56,7 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "InvalidRequestError",
             "PermissionDeniedError",
             "RateLimitError",
+            "TemporarySessionExpiredError",
         ),
     ),
     ("._runtime.http.retry", ("RetryPolicy", "RetryAttempt", "RetryStrategy")),
@@ -90,9 +101,21 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (".overrides.guard", ("GuardWarning",)),
     (".overrides.capabilities", ("CapabilityStatus", "capability_status")),
 )
-FILES_BASE_URL = "https://files.stripe.com/"
-# Served by the files host although the public spec gives them no `servers` override.
+# The hosts an operation's `servers` may name, by the client setting that points at each
+# (`files_base_url`, `meter_events_base_url`); any other host is a generation problem.
+HOSTS = {
+    "https://api.stripe.com/": "api",
+    "https://files.stripe.com/": "files",
+    "https://meter-events.stripe.com/": "meter_events",
+}
+# Served by the files host although specs before 2026 give them no `servers` override.
 FILES_HOST_OPERATIONS = frozenset({("get", "/v1/quotes/{quote}/pdf")})
+# Request bodies by declared content type; a POST without one sends what its API expects.
+BODY_ENCODINGS = {
+    "application/x-www-form-urlencoded": "form",
+    "multipart/form-data": "multipart",
+    "application/json": "json",
+}
 
 
 def build(loaded: LoadedSpec, overrides: Overrides | None = None) -> Api:
@@ -125,14 +148,15 @@ class _Builder:
                 for n in self.view.members(self.view.ref_name(sub)):
                     value = self.view.object_value(self.view.schemas[n])
                     names.append(value or n)
-        return naming.OperationFacts(verb, path, self.view.is_list_object(schema) == "list", tuple(names))
+        returns_list = self.view.is_list_object(schema) in ("list", "v2_list")
+        return naming.OperationFacts(verb, path, returns_list, tuple(names))
 
     def operations(self) -> list[Built]:
         raw = [
             (verb, path, op)
             for path, item in sorted(self.view.doc_["paths"].items())
             for verb, op in sorted(item.items())
-            if verb in VERBS and not path.startswith("/v2/")  # v2: not generated yet
+            if verb in VERBS
         ]
         facts = []
         for verb, path, op in raw:
@@ -189,10 +213,12 @@ class _Builder:
                 amounts.update(out.amounts)
             (path_params if p["in"] == "path" else query).append(out.param)
         body: list[Param] = []
-        encoding = "query" if verb in ("get", "delete") else "form"
+        api = "v2" if path.startswith("/v2/") else "v1"
+        encoding = "query" if verb in ("get", "delete") else {"v1": "form", "v2": "json"}[api]
         for content_type, content in op.get("requestBody", {}).get("content", {}).items():
-            if content_type == "multipart/form-data":
-                encoding = "multipart"
+            if content_type not in BODY_ENCODINGS:
+                raise SpecError(f"request body of type {content_type!r} is not supported")
+            encoding = BODY_ENCODINGS[content_type]
             schema = self.view.deref(content.get("schema", {}))
             required = set(schema.get("required", ()))
             for key, sub in sorted(schema.get("properties", {}).items()):
@@ -224,9 +250,16 @@ class _Builder:
             if typ.models:
                 raise SpecError("an inline response object is not modelled")
             annotation, shape, imports = typ.annotation, typ.shape, typ.imports
+            if shape == "None" and annotation.startswith("dict["):  # an empty or free-form object:
+                # kept whole as an UnknownObject, which carries `last_response` as models do
+                annotation, shape = "UnknownObject", "S.FREE_FORM"
+                imports = frozenset()
         servers = op.get("servers") or []
-        on_files_host = servers and servers[0].get("url") == FILES_BASE_URL
-        base = "files" if on_files_host or (verb, path) in FILES_HOST_OPERATIONS else "api"
+        base = HOSTS.get(servers[0].get("url", ""), "") if servers else "api"
+        if not base:
+            raise SpecError(f"servers names an unknown host {servers[0].get('url')!r} (add it to HOSTS)")
+        if (verb, path) in FILES_HOST_OPERATIONS:
+            base = "files"
         path_format = re.sub(r"\{[^}]+\}", "{}", path)
         operation = Operation(
             operation_id=op["operationId"],
@@ -242,6 +275,7 @@ class _Builder:
             response_shape=shape,
             encoding=encoding,
             base=base,
+            api=api,
             doc=doc(op.get("description") or op.get("summary")),
             minor_units=tuple(sorted(amounts)),
         )
@@ -285,11 +319,25 @@ class _Builder:
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),
+            v2_error_classes=self.v2_error_classes(),
             override_reviews=reviews,
             notes=tuple(self.overrides.notes),
             exports=EXPORTS,
             fake=fake_tables(self.view, operations),
         )
+
+    def v2_error_classes(self) -> tuple[tuple[str, str], ...]:
+        """v2 error ``code`` -> the model of its ``v2.error.<code>`` schema; ``""`` -> the
+        generic ``v2.error``'s (what ``StripeError.typed_error`` builds for a v2 error)."""
+        found = {}
+        for name, schema in self.view.schemas.items():
+            if name != "v2.error" and not name.startswith("v2.error."):
+                continue
+            error = schema.get("properties", {}).get("error", {})
+            codes = error.get("properties", {}).get("code", {}).get("enum", [""])
+            if name == "v2.error" or len(codes) == 1:
+                found[str(codes[0]) if name != "v2.error" else ""] = self.view.class_of[name]
+        return tuple(sorted(found.items()))
 
     def event_types(self) -> tuple[str, ...]:
         """Event types, as the spec lists them for webhook endpoints' ``enabled_events``."""

@@ -222,7 +222,16 @@ class ModelTypes:
         return parts[0].around(union(p.annotation for p in parts), "None", *parts[1:])
 
     def on_string(self, schema: dict[str, Any], at: Inline) -> TypeOut:
-        return TypeOut(literal(schema["enum"]) if "enum" in schema else "str", "None")
+        if "enum" in schema:
+            return TypeOut(literal(schema["enum"]), "None")
+        # v2 writes 64-bit integers and decimals as strings: they are int and Decimal here,
+        # and strings again in to_dict(). (v1's decimal strings stay str, as they always were.)
+        fmt = schema.get("format")
+        if fmt == "int64":
+            return TypeOut("int", "S.INT64")
+        if fmt == "decimal" and at.where.startswith("v2."):
+            return TypeOut("Decimal", "S.DECIMAL")
+        return TypeOut("str", "None")
 
     def on_scalar(self, python: str, schema: dict[str, Any], at: Inline) -> TypeOut:
         return TypeOut(python, "None")
@@ -238,8 +247,11 @@ class ModelTypes:
             item = self.response_type(
                 schema["properties"]["data"].get("items", {}), at.name + "Item", at.where
             )
-            wrapper = "ListObject" if page == "list" else "SearchResult"
-            shape_class = "ListPage" if page == "list" else "SearchPage"
+            wrapper, shape_class = {
+                "list": ("ListObject", "ListPage"),
+                "search": ("SearchResult", "SearchPage"),
+                "v2_list": ("V2ListObject", "V2ListPage"),
+            }[page]
             return item.around(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
         if schema.get("properties"):
             return self.model(at.where, self.inline_class(at.name), schema)

@@ -211,8 +211,12 @@ def infer_call_paths(ops: Sequence[OperationFacts]) -> CallPlan:
     for op in ops:
         if op.path.startswith("/v1/"):
             usable.append((op, tuple(op.path[len("/v1/") :].split("/"))))
+        elif op.path.startswith("/v2/"):  # the v2 API under its own namespace: client.v2...
+            usable.append((op, tuple(op.path[1:].split("/"))))
         else:
-            problems.append(Problem(f"{op.verb.upper()} {op.path}", "the path is not under /v1/", _PATH_FIX))
+            problems.append(
+                Problem(f"{op.verb.upper()} {op.path}", "the path is not under /v1/ or /v2/", _PATH_FIX)
+            )
     at: dict[tuple[str, ...], list[OperationFacts]] = {}
     param_below: set[tuple[str, ...]] = set()
     for op, segs in usable:

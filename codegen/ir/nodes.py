@@ -12,7 +12,7 @@ from typing import ClassVar
 import attrs
 
 # The page wrappers of response annotations; each has an ``Async`` twin for the async client.
-PAGE_TYPES = ("ListObject", "SearchResult")
+PAGE_TYPES = ("ListObject", "SearchResult", "V2ListObject")
 
 
 @attrs.frozen
@@ -125,8 +125,9 @@ class Operation:
     params: tuple[Param, ...]
     return_annotation: str
     response_shape: str
-    encoding: str  # query | form | multipart
-    base: str  # api | files
+    encoding: str  # query | form | multipart | json
+    base: str  # api | files | meter_events: the client setting whose URL it is sent to
+    api: str  # v1 | v2: how the query, bodiless POSTs and idempotency keys are sent
     doc: str
     # Bracket paths of integer minor-unit amounts, e.g. items[][price_data][unit_amount]
     minor_units: tuple[str, ...] = ()
@@ -243,6 +244,7 @@ class Api:
     object_classes: tuple[tuple[str, str], ...]  # `object` value -> model class (live objects)
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
+    v2_error_classes: tuple[tuple[str, str], ...] = ()  # v2 error code ("" generic) -> model class
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
     notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) of `lattice_stripe`

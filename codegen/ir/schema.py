@@ -69,12 +69,16 @@ class SchemaView:
 
     @staticmethod
     def is_list_object(schema: dict[str, Any]) -> str | None:
+        """``list``, ``search`` (v1 pages, told by ``object``), ``v2_list`` (a v2 page:
+        ``data`` with ``next_page_url``, no ``object``), or None."""
         props = schema.get("properties", {})
         kind = props.get("object", {}).get("enum")
         if kind == ["list"] and "data" in props:
             return "list"
         if kind == ["search_result"] and "data" in props:
             return "search"
+        if kind is None and "data" in props and "next_page_url" in props:
+            return "v2_list"
         return None
 
     def walk(self, schema: dict[str, Any], walker: Walker[At, Out], at: At) -> Out:

@@ -67,13 +67,17 @@ def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], gu
 
     resource_modules = []
     refs: dict[tuple[str, ...], ResourceRef] = {}
+    modules_taken: set[str] = set()
     for ns, res in sorted(groups):
         if len(res) != 1:
             continue
         key = ns + res
         top = resource(ns, res)
         flat = _depth_first(top)
-        module = module_name("_".join(key))
+        # Two chains may fold to one module name (`issuing.cards`, `issuing_cards`) as they
+        # fold to one class name: the second gets `2`, as its class does, so each module
+        # defines the classes the client imports from it.
+        module = naming.claim(module_name("_".join(key)), modules_taken)
         dicts = sorted({d.name: d for d in group_dicts[key]}.values(), key=lambda d: d.name)
         naming.ensure_unique(((d.name, repr(d.fields)) for d in group_dicts[key]), "params class")
         used = " ".join(o.return_annotation for r in flat for o in r.operations)

@@ -34,6 +34,7 @@ class StripeError(Exception):
         body: bytes | None = None,
         error: dict[str, Any] | None = None,
         attempts: int = 1,
+        api: str = "v1",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -48,15 +49,23 @@ class StripeError(Exception):
         self.body = body
         self.error = error or {}
         self.attempts = attempts
+        self.api = api  # "v2": the error has v2's shape, typed from the spec's v2.error* schemas
 
     @property
-    def typed_error(self) -> ApiErrors | None:  # type: ignore[valid-type, unused-ignore]  # a spec without api_errors
-        """``error`` as the spec's error object (``lattice_stripe.models.ApiErrors``, with
-        ``payment_intent``, ``payment_method``, ``setup_intent`` and ``source`` typed), or
-        None when the body held no error object. ``error`` keeps the decoded dict."""
+    def typed_error(self) -> ApiErrors | Any | None:  # type: ignore[valid-type, unused-ignore]  # a spec without api_errors
+        """``error`` as the spec's error object, or None when the body held no error object
+        (``error`` keeps the decoded dict). v1: ``lattice_stripe.models.ApiErrors``, with
+        ``payment_intent``, ``payment_method``, ``setup_intent`` and ``source`` typed. v2: the
+        ``error`` of the ``v2.error.<code>`` schema its ``code`` names (``V2ErrorIdempotencyErrorError``
+        for ``idempotency_error``), else of the generic ``v2.error`` (``V2ErrorError``)."""
         if not self.error:
             return None
         models = importlib.import_module("..models", __package__)  # the generated ones
+        if self.api == "v2":
+            name = models.V2_ERROR_CLASSES.get(self.code) or models.V2_ERROR_CLASSES.get("")
+            if name is None:  # a spec without v2 errors
+                return None
+            return getattr(models, name).from_dict({"error": self.error}).error
         return cast("ApiErrors", models.ApiErrors.from_dict(self.error))  # type: ignore[valid-type, unused-ignore]
 
     def __str__(self) -> str:
@@ -119,8 +128,14 @@ class PermissionDeniedError(StripeError):
     """The key may not do this (403)."""
 
 
+class TemporarySessionExpiredError(AuthenticationError):
+    """A v2 session token expired (``temporary_session_expired``: the meter event stream's
+    session): create a new session (``client.v2.billing.meter_event_session.create()``) and
+    send again with its token."""
+
+
 class RateLimitError(StripeError):
-    """Too many requests (429), or a lock timeout (409 ``lock_timeout``)."""
+    """Too many requests (429, v2's ``rate_limit``), or a lock timeout (409 ``lock_timeout``)."""
 
 
 class APIConnectionError(StripeError):
@@ -143,6 +158,12 @@ _BY_TYPE: dict[str, type[StripeError]] = {
     "authentication_error": AuthenticationError,
     "rate_limit_error": RateLimitError,
 }
+# v2 errors name their class by `type` (a few) or `code`; the rest go by HTTP status.
+_BY_V2_KIND: dict[str, type[StripeError]] = {
+    "temporary_session_expired": TemporarySessionExpiredError,
+    "rate_limit": RateLimitError,
+    "idempotency_error": IdempotencyError,
+}
 _BY_STATUS: dict[int, type[StripeError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
@@ -154,9 +175,9 @@ _BY_STATUS: dict[int, type[StripeError]] = {
 
 
 def error_from_response(
-    status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1
+    status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1, api: str = "v1"
 ) -> StripeError:
-    """The right exception for a non-2xx answer, whatever the body holds."""
+    """The right exception for a non-2xx answer of a v1 or v2 call, whatever the body holds."""
     error: dict[str, Any] = {}
     try:
         decoded = json.loads(body)
@@ -166,8 +187,13 @@ def error_from_response(
         pass
     kind = error.get("type")
     code = error.get("code")
-    if (status == 409 and code == "lock_timeout") or (status == 400 and code == "rate_limit"):
-        cls: type[StripeError] = RateLimitError
+    v2_kind = _BY_V2_KIND.get(kind if isinstance(kind, str) else "") or _BY_V2_KIND.get(
+        code if isinstance(code, str) else ""
+    )
+    if api == "v2" and v2_kind is not None:
+        cls: type[StripeError] = v2_kind
+    elif (status == 409 and code == "lock_timeout") or (status == 400 and code == "rate_limit"):
+        cls = RateLimitError
     elif status in (401, 403, 429):
         cls = _BY_STATUS[status]
     elif isinstance(kind, str) and kind in _BY_TYPE:
@@ -195,6 +221,7 @@ def error_from_response(
         body=body,
         error=error,
         attempts=attempts,
+        api=api,
     )
 
 

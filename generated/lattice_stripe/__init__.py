@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from ._runtime.objects.models import UnknownObject as UnknownObject
     from ._runtime.objects.pages import ListObject as ListObject
     from ._runtime.objects.pages import SearchResult as SearchResult
+    from ._runtime.objects.pages import V2ListObject as V2ListObject
     from ._runtime.objects.pages import AsyncListObject as AsyncListObject
     from ._runtime.objects.pages import AsyncSearchResult as AsyncSearchResult
+    from ._runtime.objects.pages import AsyncV2ListObject as AsyncV2ListObject
     from ._runtime.errors import StripeError as StripeError
     from ._runtime.errors import APIError as APIError
     from ._runtime.errors import APIConnectionError as APIConnectionError
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from ._runtime.errors import InvalidRequestError as InvalidRequestError
     from ._runtime.errors import PermissionDeniedError as PermissionDeniedError
     from ._runtime.errors import RateLimitError as RateLimitError
+    from ._runtime.errors import TemporarySessionExpiredError as TemporarySessionExpiredError
     from ._runtime.http.retry import RetryPolicy as RetryPolicy
     from ._runtime.http.retry import RetryAttempt as RetryAttempt
     from ._runtime.http.retry import RetryStrategy as RetryStrategy
@@ -82,8 +85,10 @@ _LAZY = {
     "UnknownObject": "._runtime.objects.models",
     "ListObject": "._runtime.objects.pages",
     "SearchResult": "._runtime.objects.pages",
+    "V2ListObject": "._runtime.objects.pages",
     "AsyncListObject": "._runtime.objects.pages",
     "AsyncSearchResult": "._runtime.objects.pages",
+    "AsyncV2ListObject": "._runtime.objects.pages",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",
@@ -95,6 +100,7 @@ _LAZY = {
     "InvalidRequestError": "._runtime.errors",
     "PermissionDeniedError": "._runtime.errors",
     "RateLimitError": "._runtime.errors",
+    "TemporarySessionExpiredError": "._runtime.errors",
     "RetryPolicy": "._runtime.http.retry",
     "RetryAttempt": "._runtime.http.retry",
     "RetryStrategy": "._runtime.http.retry",

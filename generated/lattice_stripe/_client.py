@@ -226,6 +226,28 @@ if TYPE_CHECKING:
         TreasuryTransactionEntries,
     )
     from .resources.treasury_transactions import AsyncTreasuryTransactions, TreasuryTransactions
+    from .resources.v2_billing_meter_event_adjustments import (
+        AsyncV2BillingMeterEventAdjustments,
+        V2BillingMeterEventAdjustments,
+    )
+    from .resources.v2_billing_meter_event_session import (
+        AsyncV2BillingMeterEventSessionResource,
+        V2BillingMeterEventSessionResource,
+    )
+    from .resources.v2_billing_meter_event_stream import (
+        AsyncV2BillingMeterEventStream,
+        V2BillingMeterEventStream,
+    )
+    from .resources.v2_billing_meter_events import AsyncV2BillingMeterEvents, V2BillingMeterEvents
+    from .resources.v2_commerce_product_catalog_imports import (
+        AsyncV2CommerceProductCatalogImports,
+        V2CommerceProductCatalogImports,
+    )
+    from .resources.v2_core_account_links import AsyncV2CoreAccountLinks, V2CoreAccountLinks
+    from .resources.v2_core_account_tokens import AsyncV2CoreAccountTokens, V2CoreAccountTokens
+    from .resources.v2_core_accounts import AsyncV2CoreAccounts, V2CoreAccounts
+    from .resources.v2_core_event_destinations import AsyncV2CoreEventDestinations, V2CoreEventDestinations
+    from .resources.v2_core_events import AsyncV2CoreEvents, V2CoreEvents
 
 
 class ApplePay(SyncNamespace):
@@ -790,6 +812,102 @@ class Treasury(SyncNamespace):
         return TreasuryTransactions(self._client)
 
 
+class V2(SyncNamespace):
+    """The `v2` namespace."""
+
+    @cached_property
+    def billing(self) -> V2Billing:
+        return V2Billing(self._client)
+
+    @cached_property
+    def commerce(self) -> V2Commerce:
+        return V2Commerce(self._client)
+
+    @cached_property
+    def core(self) -> V2Core:
+        return V2Core(self._client)
+
+
+class V2Billing(SyncNamespace):
+    """The `billing` namespace."""
+
+    @cached_property
+    def meter_event_adjustments(self) -> V2BillingMeterEventAdjustments:
+        from .resources.v2_billing_meter_event_adjustments import V2BillingMeterEventAdjustments
+
+        return V2BillingMeterEventAdjustments(self._client)
+
+    @cached_property
+    def meter_event_session(self) -> V2BillingMeterEventSessionResource:
+        from .resources.v2_billing_meter_event_session import V2BillingMeterEventSessionResource
+
+        return V2BillingMeterEventSessionResource(self._client)
+
+    @cached_property
+    def meter_event_stream(self) -> V2BillingMeterEventStream:
+        from .resources.v2_billing_meter_event_stream import V2BillingMeterEventStream
+
+        return V2BillingMeterEventStream(self._client)
+
+    @cached_property
+    def meter_events(self) -> V2BillingMeterEvents:
+        from .resources.v2_billing_meter_events import V2BillingMeterEvents
+
+        return V2BillingMeterEvents(self._client)
+
+
+class V2Commerce(SyncNamespace):
+    """The `commerce` namespace."""
+
+    @cached_property
+    def product_catalog(self) -> V2CommerceProductCatalog:
+        return V2CommerceProductCatalog(self._client)
+
+
+class V2CommerceProductCatalog(SyncNamespace):
+    """The `product_catalog` namespace."""
+
+    @cached_property
+    def imports(self) -> V2CommerceProductCatalogImports:
+        from .resources.v2_commerce_product_catalog_imports import V2CommerceProductCatalogImports
+
+        return V2CommerceProductCatalogImports(self._client)
+
+
+class V2Core(SyncNamespace):
+    """The `core` namespace."""
+
+    @cached_property
+    def account_links(self) -> V2CoreAccountLinks:
+        from .resources.v2_core_account_links import V2CoreAccountLinks
+
+        return V2CoreAccountLinks(self._client)
+
+    @cached_property
+    def account_tokens(self) -> V2CoreAccountTokens:
+        from .resources.v2_core_account_tokens import V2CoreAccountTokens
+
+        return V2CoreAccountTokens(self._client)
+
+    @cached_property
+    def accounts(self) -> V2CoreAccounts:
+        from .resources.v2_core_accounts import V2CoreAccounts
+
+        return V2CoreAccounts(self._client)
+
+    @cached_property
+    def event_destinations(self) -> V2CoreEventDestinations:
+        from .resources.v2_core_event_destinations import V2CoreEventDestinations
+
+        return V2CoreEventDestinations(self._client)
+
+    @cached_property
+    def events(self) -> V2CoreEvents:
+        from .resources.v2_core_events import V2CoreEvents
+
+        return V2CoreEvents(self._client)
+
+
 class StripeClient(SyncBaseClient):
     """A Stripe API client; resources are attributes, e.g. `client.customers`."""
 
@@ -1206,6 +1324,10 @@ class StripeClient(SyncBaseClient):
     @cached_property
     def treasury(self) -> Treasury:
         return Treasury(self)
+
+    @cached_property
+    def v2(self) -> V2:
+        return V2(self)
 
     @cached_property
     def webhook_endpoints(self) -> WebhookEndpoints:
@@ -1782,6 +1904,102 @@ class AsyncTreasury(AsyncNamespace):
         return AsyncTreasuryTransactions(self._client)
 
 
+class AsyncV2(AsyncNamespace):
+    """The `v2` namespace."""
+
+    @cached_property
+    def billing(self) -> AsyncV2Billing:
+        return AsyncV2Billing(self._client)
+
+    @cached_property
+    def commerce(self) -> AsyncV2Commerce:
+        return AsyncV2Commerce(self._client)
+
+    @cached_property
+    def core(self) -> AsyncV2Core:
+        return AsyncV2Core(self._client)
+
+
+class AsyncV2Billing(AsyncNamespace):
+    """The `billing` namespace."""
+
+    @cached_property
+    def meter_event_adjustments(self) -> AsyncV2BillingMeterEventAdjustments:
+        from .resources.v2_billing_meter_event_adjustments import AsyncV2BillingMeterEventAdjustments
+
+        return AsyncV2BillingMeterEventAdjustments(self._client)
+
+    @cached_property
+    def meter_event_session(self) -> AsyncV2BillingMeterEventSessionResource:
+        from .resources.v2_billing_meter_event_session import AsyncV2BillingMeterEventSessionResource
+
+        return AsyncV2BillingMeterEventSessionResource(self._client)
+
+    @cached_property
+    def meter_event_stream(self) -> AsyncV2BillingMeterEventStream:
+        from .resources.v2_billing_meter_event_stream import AsyncV2BillingMeterEventStream
+
+        return AsyncV2BillingMeterEventStream(self._client)
+
+    @cached_property
+    def meter_events(self) -> AsyncV2BillingMeterEvents:
+        from .resources.v2_billing_meter_events import AsyncV2BillingMeterEvents
+
+        return AsyncV2BillingMeterEvents(self._client)
+
+
+class AsyncV2Commerce(AsyncNamespace):
+    """The `commerce` namespace."""
+
+    @cached_property
+    def product_catalog(self) -> AsyncV2CommerceProductCatalog:
+        return AsyncV2CommerceProductCatalog(self._client)
+
+
+class AsyncV2CommerceProductCatalog(AsyncNamespace):
+    """The `product_catalog` namespace."""
+
+    @cached_property
+    def imports(self) -> AsyncV2CommerceProductCatalogImports:
+        from .resources.v2_commerce_product_catalog_imports import AsyncV2CommerceProductCatalogImports
+
+        return AsyncV2CommerceProductCatalogImports(self._client)
+
+
+class AsyncV2Core(AsyncNamespace):
+    """The `core` namespace."""
+
+    @cached_property
+    def account_links(self) -> AsyncV2CoreAccountLinks:
+        from .resources.v2_core_account_links import AsyncV2CoreAccountLinks
+
+        return AsyncV2CoreAccountLinks(self._client)
+
+    @cached_property
+    def account_tokens(self) -> AsyncV2CoreAccountTokens:
+        from .resources.v2_core_account_tokens import AsyncV2CoreAccountTokens
+
+        return AsyncV2CoreAccountTokens(self._client)
+
+    @cached_property
+    def accounts(self) -> AsyncV2CoreAccounts:
+        from .resources.v2_core_accounts import AsyncV2CoreAccounts
+
+        return AsyncV2CoreAccounts(self._client)
+
+    @cached_property
+    def event_destinations(self) -> AsyncV2CoreEventDestinations:
+        from .resources.v2_core_event_destinations import AsyncV2CoreEventDestinations
+
+        return AsyncV2CoreEventDestinations(self._client)
+
+    @cached_property
+    def events(self) -> AsyncV2CoreEvents:
+        from .resources.v2_core_events import AsyncV2CoreEvents
+
+        return AsyncV2CoreEvents(self._client)
+
+
 class AsyncStripeClient(AsyncBaseClient):
     """A Stripe API client for asyncio; resources are attributes, e.g. `client.customers`."""
 
@@ -2198,6 +2416,10 @@ class AsyncStripeClient(AsyncBaseClient):
     @cached_property
     def treasury(self) -> AsyncTreasury:
         return AsyncTreasury(self)
+
+    @cached_property
+    def v2(self) -> AsyncV2:
+        return AsyncV2(self)
 
     @cached_property
     def webhook_endpoints(self) -> AsyncWebhookEndpoints:

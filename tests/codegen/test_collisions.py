@@ -174,7 +174,7 @@ def test_every_problem_is_reported_at_once_with_its_location_and_fix(tmp_path: P
         build(spec_mod.load(lock, spec_path, download=False), Overrides(Registry()))
     found = {(p.where, p.what.split(":")[0]) for p in caught.value.problems}
     assert found == {
-        ("GET /v3/things", "the path is not under /v1/"),
+        ("GET /v3/things", "the path is not under /v1/ or /v2/"),
         ("POST /v1/things (PostThings)", "/v1/things shape"),  # an unsupported parameter shape
         ("GET /v1/things/{thing} (GetThing)", "no 200 response"),
         ("components.schemas.thing", "thing.odd"),
@@ -204,3 +204,57 @@ def test_every_problem_is_reported_at_once_with_its_location_and_fix(tmp_path: P
         "problem(s) in the spec for API 2099-05-05" in proc.stderr
         and "components.schemas.thing_copy" in proc.stderr
     )
+
+
+def _list_of(ref: str) -> dict[str, Any]:
+    page = {
+        "type": "object",
+        "properties": {
+            "object": {"type": "string", "enum": ["list"]},
+            "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+            "has_more": {"type": "boolean"},
+            "url": {"type": "string"},
+        },
+    }
+    return {"200": {"content": {"application/json": {"schema": page}}}}
+
+
+def test_two_resource_chains_folding_to_one_module_each_get_their_own(tmp_path: Path) -> None:
+    """`client.issuing.cards` and `client.issuing_cards` fold to one module name (as a 2019-era
+    spec's schemas did): each resource module must define the classes the client imports."""
+    spec = {
+        "openapi": "3.0.0",
+        "info": {"version": "2099-05-05"},
+        "paths": {
+            "/v1/issuing/cards": {
+                "get": {"operationId": "GetIssuingCards", "responses": _list_of("issuing.card")}
+            },
+            "/v1/issuing_cards": {
+                "get": {"operationId": "GetIssuingCards2", "responses": _list_of("issuing_card")}
+            },
+        },
+        "components": {
+            "schemas": {
+                "issuing.card": {"x-resourceId": "issuing.card", **_object("issuing.card")},
+                "issuing_card": _object("issuing_card"),
+            }
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    generate(path, lock_for(path, "2099-05-05"), tmp_path / "out")
+    modules = sorted(p.name for p in (tmp_path / "out" / "lattice_stripe" / "resources").glob("issuing*.py"))
+    assert modules == ["issuing_cards.py", "issuing_cards2.py"]
+    code = """
+from lattice_stripe import AsyncStripeClient, StripeClient
+for client in (StripeClient("sk_test_x"), AsyncStripeClient("sk_test_x")):
+    print(type(client.issuing.cards).__name__, type(client.issuing_cards).__name__)
+"""
+    result = run_in(tmp_path / "out", code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "IssuingCards2",
+        "IssuingCards",
+        "AsyncIssuingCards2",
+        "AsyncIssuingCards",
+    ]

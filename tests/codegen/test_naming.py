@@ -117,15 +117,16 @@ def test_operations_on_one_name_are_ranked_by_rule() -> None:
 def test_paths_that_cannot_be_named_are_all_reported() -> None:
     plan = infer_call_paths(
         [
-            OperationFacts("get", "/v2/things", True, ()),
+            OperationFacts("get", "/v3/things", True, ()),
             OperationFacts("get", "/v1/{id}", False, ()),
             OperationFacts("get", "/v1/things", True, ()),
+            OperationFacts("get", "/v2/core/things", True, ()),
         ]
     )
-    assert [p.where for p in plan.problems] == ["GET /v2/things", "GET /v1/{id}"]
+    assert [p.where for p in plan.problems] == ["GET /v3/things", "GET /v1/{id}"]
     assert "does not follow a resource" in plan.problems[1].what
     assert "naming.py" in plan.problems[0].fix
-    assert {c.dotted for c in plan.paths.values()} == {"things.list"}
+    assert {c.dotted for c in plan.paths.values()} == {"things.list", "v2.core.things.list"}
 
 
 def test_call_path_dotted() -> None:

@@ -27,9 +27,10 @@ def api(pinned_spec: spec_mod.LoadedSpec) -> Api:
 
 def test_manifest_lists_every_operation_once(api: Api) -> None:
     ops = lattice_stripe.manifest()
-    assert len(ops) == 587
-    assert len({o.call_path for o in ops}) == 587
-    assert len({o.operation_id for o in ops}) == 587
+    assert len(ops) == 619  # 587 v1, 32 v2
+    assert sum(o.path.startswith("/v2/") for o in ops) == 32
+    assert len({o.call_path for o in ops}) == 619
+    assert len({o.operation_id for o in ops}) == 619
     assert {(o.http_method, o.path, o.call_path) for o in ops} == {
         (o.http_method, o.path, o.call_path) for o in api.operations
     }

@@ -36,7 +36,7 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"objects"},
         {"state"},
         {"cards", "lists"},
-        {"references", "behaviours.registry"},
+        {"references", "behaviours.registry", "v2"},
         {"behaviours.catalog", "behaviours.payments"},  # behaviours: one module per resource
         {"behaviours.billing", "behaviours.connect"},
         {"behaviours.subscriptions"},

@@ -34,8 +34,9 @@ from .config import (
     PreparedRequest,
     _api_version,
     _files_url_for,
+    _meter_events_url_for,
 )
-from .encoding import encode, flatten
+from .encoding import encode, encode_v2_query, flatten
 from .options import check_no_controls, check_request_options
 
 # Importing this module (what `from lattice_stripe import StripeClient` does) and building a
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from ..objects.models import StripeObject
-    from ..objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from ..objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from ..objects.response import Call, RawResponse
     from ..observability.observe import Hooks, Observer, RequestHook, ResponseHook
     from ..observability.tracing import CallTrace
@@ -118,9 +126,13 @@ class _ClientCore(Generic[HttpT]):
     Args:
         api_key: secret or restricted key; shown masked in every repr.
         stripe_account: default ``Stripe-Account`` (a per-request ``stripe_account`` wins).
+        stripe_context: default ``Stripe-Context``, v2's connected-account header (a
+            per-request ``stripe_context`` wins).
         api_version: ``Stripe-Version``; defaults to the version the package was generated for.
         base_url / files_base_url: API host and upload host; uploads follow ``base_url``
             unless it is Stripe's own (``files.stripe.com``) or ``files_base_url`` is given.
+        meter_events_base_url: the host of ``v2.billing.meter_event_stream``; follows
+            ``base_url`` as uploads do (Stripe's own: ``meter-events.stripe.com``).
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
@@ -143,6 +155,8 @@ class _ClientCore(Generic[HttpT]):
         api_version: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         files_base_url: str | None = None,
+        meter_events_base_url: str | None = None,
+        stripe_context: str | None = None,
         max_retries: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
@@ -157,6 +171,10 @@ class _ClientCore(Generic[HttpT]):
             api_version=api_version or _api_version(),
             base_url=base_url,
             files_base_url=_files_url_for(base_url) if files_base_url is None else files_base_url,
+            meter_events_base_url=(
+                _meter_events_url_for(base_url) if meter_events_base_url is None else meter_events_base_url
+            ),
+            stripe_context=stripe_context,
             max_retries=max_retries,
             timeout=timeout,
             retry_policy=retry_policy,
@@ -225,6 +243,12 @@ class _ClientCore(Generic[HttpT]):
             and (old.files_base_url == _files_url_for(old.base_url))
         ):  # uploads kept following base_url: keep following it
             changes["files_base_url"] = _files_url_for(changes["base_url"])
+        if (
+            "base_url" in changes
+            and "meter_events_base_url" not in changes
+            and (old.meter_events_base_url == _meter_events_url_for(old.base_url))
+        ):  # the same for the meter event stream
+            changes["meter_events_base_url"] = _meter_events_url_for(changes["base_url"])
         try:
             config = self._config.replace(**changes)
         except InvalidArgumentError:
@@ -280,7 +304,15 @@ class _ClientCore(Generic[HttpT]):
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
         path = op.path_format.format(*segments)
-        url = (config.files_base_url if op.base == "files" else config.base_url) + path
+        base = op.base
+        host = (
+            config.base_url
+            if base == "api"
+            else config.files_base_url
+            if base == "files"
+            else config.meter_events_base_url
+        )
+        url = host + path
         headers = {
             "Authorization": f"Bearer {config.api_key}",
             "Stripe-Version": options.get("stripe_version") or config.api_version,
@@ -290,16 +322,17 @@ class _ClientCore(Generic[HttpT]):
         account = options.get("stripe_account") or config.stripe_account
         if account:
             headers["Stripe-Account"] = account
-        context = options.get("stripe_context")
+        context = options.get("stripe_context") or config.stripe_context
         if context:
             headers["Stripe-Context"] = context
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, str] | None = None
         try:
-            if op.method == "post":
+            if op.method == "post" or (op.api == "v2" and op.method == "delete"):
                 # Generated once here, so every retry of this request replays the same key.
                 headers["Idempotency-Key"] = options.get("idempotency_key") or _idempotency_key()
+            if op.method == "post":
                 if op.encoding == "multipart":
                     files, data = _multipart(params)
                 elif op.encoding == "json":  # the v2 API (raw_request)
@@ -311,7 +344,7 @@ class _ClientCore(Generic[HttpT]):
             else:
                 if options.get("idempotency_key"):
                     headers["Idempotency-Key"] = options["idempotency_key"]
-                query = encode(params, op.clearable)
+                query = encode_v2_query(params) if op.api == "v2" else encode(params, op.clearable)
                 if query:
                     url += "?" + query
         except InvalidArgumentError as exc:
@@ -404,6 +437,7 @@ class _ClientCore(Generic[HttpT]):
             path_format,
             RAW_RESULT,
             encoding=encoding,
+            api="v2" if path.startswith("/v2/") else "v1",
         )
         return client, op
 
@@ -537,7 +571,7 @@ class _ClientCore(Generic[HttpT]):
     @staticmethod
     def parse(op: Operation[T], status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1) -> T:
         if status >= 300:
-            raise error_from_response(status, headers, body, attempts)
+            raise error_from_response(status, headers, body, attempts, op.api)
         from ..objects.shapes import Binary
 
         if isinstance(op.shape, Binary):
@@ -545,7 +579,7 @@ class _ClientCore(Generic[HttpT]):
         try:
             data = json.loads(body)
         except ValueError as exc:
-            raise error_from_response(status, headers, body, attempts) from exc
+            raise error_from_response(status, headers, body, attempts, op.api) from exc
         except RecursionError:
             raise unreadable_body(status, headers, body, attempts, "with JSON nested too deep") from None
         if not isinstance(data, dict):  # every Stripe answer is an object; quoting it is safe
@@ -576,21 +610,33 @@ class _ClientCore(Generic[HttpT]):
         from ..objects.response import RawResponse
 
         if status >= 300:
-            raise error_from_response(status, headers, body, attempts)
+            raise error_from_response(status, headers, body, attempts, call.op.api)
         return RawResponse(
             status, headers, body, attempts, lambda: self._result(call, status, headers, body, attempts)
         )
 
 
 def _json_body(params: Mapping[str, Any]) -> bytes:
+    """A JSON object of the parameters given (a top-level None is a parameter not given; a
+    nested None is sent as null). Decimals are sent as decimal strings, as v2 writes them;
+    a bodiless POST sends ``{}``, as Stripe's SDKs do."""
+    given = {key: value for key, value in params.items() if value is not None}
     try:
-        return json.dumps(params, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # a Decimal, a datetime, NaN: say so before sending
+        return json.dumps(given, separators=(",", ":"), allow_nan=False, default=_json_value).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # a datetime, NaN: say so before sending
         raise InvalidArgumentError(f"params must be JSON values: {exc}", param="params") from None
     except RecursionError:  # as the form encoder refuses depth, not with a raw RecursionError
         raise InvalidArgumentError(
             "params nest too deep to encode as JSON (a dict or list containing itself?)", param="params"
         ) from None
+
+
+def _json_value(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
@@ -798,6 +844,15 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> AsyncSearchResult[T]: ...
+
+    @overload
+    async def _request(
+        self,
+        op: Operation[V2ListObject[T]],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> AsyncV2ListObject[T]: ...
 
     @overload
     async def _request(

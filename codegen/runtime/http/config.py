@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 DEFAULT_BASE_URL = "https://api.stripe.com"
 DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
+DEFAULT_METER_EVENTS_BASE_URL = "https://meter-events.stripe.com"
 DEFAULT_TIMEOUT = 80.0
 
 
@@ -34,6 +35,12 @@ def _files_url_for(base_url: str) -> str:
     """Uploads go where API calls go (stripe-mock, a proxy), unless that is Stripe itself."""
     base_url = _without_trailing_slash(base_url)
     return DEFAULT_FILES_BASE_URL if base_url == DEFAULT_BASE_URL else base_url
+
+
+def _meter_events_url_for(base_url: str) -> str:
+    """The meter event stream follows ``base_url`` as uploads do, unless that is Stripe itself."""
+    base_url = _without_trailing_slash(base_url)
+    return DEFAULT_METER_EVENTS_BASE_URL if base_url == DEFAULT_BASE_URL else base_url
 
 
 class ClientConfig:
@@ -57,6 +64,8 @@ class ClientConfig:
         "strict_guards",  # guard warnings (lattice_stripe.GuardWarning) raise instead
         "retry_strategy",  # None: retry_policy decides
         "tracing",  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
+        "meter_events_base_url",  # the host of the v2 meter event stream
+        "stripe_context",  # the v2 connected-account header (Stripe-Context)
     )
     __slots__ = tuple("_retry_policy" if name == "retry_policy" else name for name in FIELDS)
 
@@ -71,6 +80,8 @@ class ClientConfig:
     strict_guards: bool
     retry_strategy: RetryStrategy | None
     tracing: Any
+    meter_events_base_url: str
+    stripe_context: str | None
 
     def __init__(
         self,
@@ -85,6 +96,8 @@ class ClientConfig:
         strict_guards: bool = False,
         retry_strategy: RetryStrategy | None = None,
         tracing: Any = False,
+        meter_events_base_url: str = DEFAULT_METER_EVENTS_BASE_URL,
+        stripe_context: str | None = None,
     ) -> None:
         # Every value that becomes a header or a URL is checked here, so a client (or a
         # with_options copy) that exists can send; an API key read from a file with its
@@ -92,10 +105,15 @@ class ClientConfig:
         check_header("api_key", api_key)
         if stripe_account is not None:
             check_header("stripe_account", stripe_account)
+        if stripe_context is not None:
+            check_header("stripe_context", stripe_context)
         api_version = _api_version() if api_version is None else api_version
         check_header("api_version", api_version)
         base_url = check_base_url("base_url", _without_trailing_slash(base_url))
         files_base_url = check_base_url("files_base_url", _without_trailing_slash(files_base_url))
+        meter_events_base_url = check_base_url(
+            "meter_events_base_url", _without_trailing_slash(meter_events_base_url)
+        )
         check_count("max_retries", max_retries)
         check_seconds("timeout", timeout)
         if retry_policy is not None:
@@ -122,6 +140,8 @@ class ClientConfig:
             strict_guards,
             retry_strategy,
             tracing,
+            meter_events_base_url,
+            stripe_context,
         )
         for name, value in zip(self.__slots__, values, strict=True):
             object.__setattr__(self, name, value)

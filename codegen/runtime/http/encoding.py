@@ -157,3 +157,18 @@ def encode(params: Mapping[str, Any], clearable: Container[str] = ()) -> str:
         else:
             parts += [f"{_quote(k, k, True)}={_quote(k, v)}" for k, v in flatten({key: value})]
     return "&".join(parts)
+
+
+def _indexed(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return {str(i): _indexed(v) for i, v in enumerate(value)}
+    if isinstance(value, Mapping):
+        return {k: _indexed(v) for k, v in value.items()}
+    return value
+
+
+def encode_v2_query(params: Mapping[str, Any]) -> str:
+    """A v2 query string: arrays indexed (``types[0]=a``, as Stripe's SDKs send them),
+    objects in brackets (``created[gt]=...``), ``None`` left out."""
+    pairs = flatten({key: _indexed(value) for key, value in params.items()})
+    return "&".join(f"{_quote(k, k, True)}={_quote(k, v)}" for k, v in pairs)

@@ -66,6 +66,7 @@ class Operation(Generic[T]):
     __slots__ = (
         "_acceptors",
         "_structurer",
+        "api",
         "base",
         "call_path",
         "checks",
@@ -89,6 +90,7 @@ class Operation(Generic[T]):
         *,
         encoding: str = "form",
         base: str = "api",
+        api: str = "v1",
         kinds: Mapping[str, tuple[str, ...]] | None = None,
         required: tuple[str, ...] = (),
         checks: tuple[ParamCheck, ...] = (),
@@ -100,6 +102,7 @@ class Operation(Generic[T]):
         self.shape = shape
         self.encoding = encoding
         self.base = base
+        self.api = api
         self.kinds = kinds or {}
         self.required = required
         self.checks = checks

@@ -49,10 +49,10 @@ class RequestOptions(TypedDict, total=False):
     """Key making a POST safe to retry; one is generated when not given."""
     stripe_account: str
     """Act on a connected account (``Stripe-Account`` header)."""
+    stripe_context: str
+    """Act in an account's context (``Stripe-Context`` header, v2's connected-account header)."""
     stripe_version: str
     """Override the API version for this call."""
-    stripe_context: str
-    """The account a v2 call acts in (``Stripe-Context`` header; a thin event's ``context``)."""
     timeout: float
     """Seconds before giving up on one attempt."""
     max_retries: int
@@ -62,7 +62,7 @@ class RequestOptions(TypedDict, total=False):
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
-HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_version", "stripe_context"})
+HEADER_OPTIONS = frozenset({"idempotency_key", "stripe_account", "stripe_context", "stripe_version"})
 
 
 class ClientOptions(TypedDict, total=False):
@@ -73,6 +73,8 @@ class ClientOptions(TypedDict, total=False):
     api_version: str
     base_url: str
     files_base_url: str
+    meter_events_base_url: str
+    stripe_context: str | None
     max_retries: int
     timeout: float
     retry_policy: RetryPolicy

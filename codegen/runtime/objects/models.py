@@ -298,8 +298,12 @@ def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Structu
     and nobody has set since."""
     namespace: dict[str, Any] = {"u": unstructure_value}
     lines = ["def unstructure(o):", "    d = {}", "    a = o._absent or ()"]
-    for attr, key, _required, shape in fields:
+    for index, (attr, key, _required, shape) in enumerate(fields):
         value = f"o.{attr}" if shape is None else f"u(o.{attr})"
+        own = getattr(shape, "unstructurer", None)  # a shape that writes its own JSON (v2 numbers)
+        if own is not None:
+            namespace[f"w{index}"] = own()
+            value = f"w{index}(o.{attr})"
         lines.append(f"    if {key!r} not in a or o.{attr} is not None:")  # absent, unless set since
         lines.append(f"        d[{key!r}] = {value}")
     lines.append("    if o._extra:")

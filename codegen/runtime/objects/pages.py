@@ -5,8 +5,9 @@ the same call with one cursor changed, so filters, ``limit``, ``expand`` and per
 options such as ``stripe_account`` carry over. Lists move forward with
 ``starting_after=<last id>``; a list started with ``ending_before`` moves backward with
 ``ending_before=<first id>`` and yields each page newest-last, as Stripe's own SDKs do.
-Search follows ``next_page``. A cursor that does not move (the server repeating itself)
-raises instead of looping forever.
+Search follows ``next_page``; v2 lists (:class:`V2ListObject`) follow the ``page`` token of
+``next_page_url``. A cursor that does not move (the server repeating itself) raises instead
+of looping forever.
 
 Pages reach the client only through the :class:`~.response.Call` that fetched them. The
 two clients return different page types: ``ListObject`` / ``SearchResult`` page with
@@ -34,11 +35,9 @@ T = TypeVar("T")
 
 @attrs.define(kw_only=True, weakref_slot=False)
 class Page(StripeObject, Generic[T]):
-    """What list and search pages share: iteration over ``data``."""
+    """What every page shares: iteration over ``data``, and following pages."""
 
     data: list[T] = attrs.field(factory=list)
-    has_more: bool = False
-    url: str | None = None
 
     def __iter__(self) -> Iterator[T]:
         return iter(_data(self))
@@ -79,7 +78,15 @@ class _AsyncPaging(Page[T]):
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class ListObject(Page[T]):
+class _V1Page(Page[T]):
+    """v1 pages: whether more exist, and the list's URL."""
+
+    has_more: bool = False
+    url: str | None = None
+
+
+@attrs.define(kw_only=True, weakref_slot=False)
+class ListObject(_V1Page[T]):
     """A Stripe list object: one page of ``data`` and whether more exist."""
 
     __stripe_fields__ = (
@@ -93,7 +100,7 @@ class ListObject(Page[T]):
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class SearchResult(Page[T]):
+class SearchResult(_V1Page[T]):
     """A Stripe search result page, continued with ``next_page``."""
 
     __stripe_fields__ = (
@@ -111,6 +118,21 @@ class SearchResult(Page[T]):
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
+class V2ListObject(Page[T]):
+    """A v2 list page: ``data``, and ``next_page_url`` (None on the last page) whose opaque
+    ``page`` token the next request sends."""
+
+    __stripe_fields__ = (
+        ("data", "data", True, NESTED),
+        ("next_page_url", "next_page_url", True, None),
+        ("previous_page_url", "previous_page_url", True, None),
+    )
+
+    next_page_url: str | None = None
+    previous_page_url: str | None = None
+
+
+@attrs.define(kw_only=True, weakref_slot=False)
 class AsyncListObject(_AsyncPaging[T], ListObject[T]):
     """A list page from an ``AsyncStripeClient``: ``async for`` over ``auto_paging_iter()``."""
 
@@ -120,7 +142,16 @@ class AsyncSearchResult(_AsyncPaging[T], SearchResult[T]):
     """A search page from an ``AsyncStripeClient``: ``async for`` over ``auto_paging_iter()``."""
 
 
-_ASYNC_PAGES: dict[type, type] = {ListObject: AsyncListObject, SearchResult: AsyncSearchResult}
+@attrs.define(kw_only=True, weakref_slot=False)
+class AsyncV2ListObject(_AsyncPaging[T], V2ListObject[T]):
+    """A v2 list page from an ``AsyncStripeClient``: ``async for`` over ``auto_paging_iter()``."""
+
+
+_ASYNC_PAGES: dict[type, type] = {
+    ListObject: AsyncListObject,
+    SearchResult: AsyncSearchResult,
+    V2ListObject: AsyncV2ListObject,
+}
 
 
 def as_async(result: T) -> T:
@@ -147,9 +178,23 @@ def _is_backward(params: dict[str, Any]) -> bool:
 
 
 def _cursor_key(page: Page[Any], params: dict[str, Any]) -> str:
-    if isinstance(page, SearchResult):
+    if isinstance(page, (SearchResult, V2ListObject)):
         return "page"
     return "ending_before" if _is_backward(params) else "starting_after"
+
+
+def _has_more(page: Page[Any]) -> bool:
+    if isinstance(page, V2ListObject):
+        return page.next_page_url is not None
+    return bool(getattr(page, "has_more", False))
+
+
+def _page_token(url: str) -> str | None:
+    """The ``page`` parameter of a v2 ``next_page_url``."""
+    from urllib.parse import parse_qs, urlsplit
+
+    found = parse_qs(urlsplit(url).query).get("page")
+    return found[0] if found else None
 
 
 def _data(page: Page[T]) -> list[T]:
@@ -168,18 +213,25 @@ def next_params(page: Page[Any], params: dict[str, Any]) -> dict[str, Any] | Non
     move (the same last id, or the same ``next_page``): following it would never end.
     """
     data = _data(page)
-    if not page.has_more or not data:
+    if not _has_more(page):
         return None
     key = _cursor_key(page, params)
-    if isinstance(page, SearchResult):
+    if isinstance(page, V2ListObject):  # an empty v2 page may still have a next one
+        token = _page_token(page.next_page_url or "")
+        if token is None:
+            raise APIError(f"a v2 next_page_url without a page token: {page.next_page_url!r:.200}")
+        cursor: str = token
+    elif not data:
+        return None
+    elif isinstance(page, SearchResult):
         if not page.next_page:
             return None
-        cursor: str = page.next_page
+        cursor = page.next_page
     else:
         cursor = _item_id(data[0] if key == "ending_before" else data[-1])
     if params.get(key) == cursor:
         raise APIError(
-            f"pagination did not advance: the server answered has_more with the same {key}={cursor!r} "
+            f"pagination did not advance: the server answered more pages with the same {key}={cursor!r} "
             "that was sent; stopping instead of requesting it again"
         )
     return {**params, key: cursor}
@@ -216,7 +268,7 @@ def _async_requester(call: Call) -> AsyncRequester:
 
 def _following(page: Page[Any]) -> tuple[Call, dict[str, Any]] | None:
     """The call and parameters that fetch the page after ``page``, or None."""
-    if not page.has_more:
+    if not _has_more(page):
         return None
     call = _call_of(page)
     params = next_params(page, dict(call.params))

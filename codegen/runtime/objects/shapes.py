@@ -31,7 +31,7 @@ from .models import (
 from .models import (
     Structurer as Structurer,  # re-exported: operation.py types its cache with it
 )
-from .pages import ListObject, SearchResult
+from .pages import ListObject, SearchResult, V2ListObject
 
 _models_module: Any = None
 
@@ -297,6 +297,72 @@ class SearchPage(_PageShape):
     page_class = SearchResult
 
 
+class V2ListPage(_PageShape):
+    __slots__ = ()
+    page_class = V2ListObject
+
+
+# An empty or free-form response object (the meter event stream's ``{}``): every key kept,
+# and, being a model, it carries ``last_response`` like any other result.
+FREE_FORM = Model(UnknownObject)
+
+
+class _NumberString(Shape):
+    """A number v2 writes as a JSON string: structured to a Python number, written back as
+    the same string (a value that is not a number string is kept as it came)."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ()
+
+    def unstructurer(self) -> Structurer:
+        def unstructure(value: Any) -> Any:
+            return value if type(value) is str or value is None else self._text(value)
+
+        return unstructure
+
+    def _text(self, value: Any) -> Any:
+        return str(value)
+
+
+class Int64String(_NumberString):
+    __slots__ = ()
+
+    def _build(self) -> Structurer:
+        def structure(value: Any) -> Any:
+            if type(value) is str and value.lstrip("-").isdigit() and len(value) <= 20:
+                return int(value)
+            return value
+
+        return structure
+
+
+class DecimalString(_NumberString):
+    __slots__ = ()
+
+    def _build(self) -> Structurer:
+        from decimal import Decimal, InvalidOperation
+
+        def structure(value: Any) -> Any:
+            if type(value) is not str or len(value) > 100:  # no 100-digit amount is real
+                return value
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                return value
+            return number if number.is_finite() else value
+
+        return structure
+
+    def _text(self, value: Any) -> Any:
+        return format(value, "f") if hasattr(value, "is_finite") else str(value)
+
+
+INT64 = Int64String()
+DECIMAL = DecimalString()
+
+
 class Binary(Shape):
     """Raw bytes (a PDF): the body is returned unparsed."""
 
@@ -324,11 +390,14 @@ class RawResult(Shape):
     def _build(self) -> Structurer:
         one = AnyObject()  # `object` -> its model, else UnknownObject
         pages = {"list": ListPage(one).structurer(), "search_result": SearchPage(one).structurer()}
+        v2_page = V2ListPage(one).structurer()
         single = one.structurer()
 
         def structure(value: Any) -> Any:
             tag = value.get("object") if type(value) is dict else None
             page = pages.get(tag) if type(tag) is str else None
+            if page is None and tag is None and type(value) is dict and "next_page_url" in value:
+                page = v2_page  # a v2 list: no `object`, a next_page_url
             return page(value) if page is not None else single(value)
 
         return structure

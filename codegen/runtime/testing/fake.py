@@ -39,6 +39,7 @@ from .state import Held, State, event_fits, event_prefix, event_types
 
 if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
+    from .v2 import V2Api
 
 
 @attrs.frozen
@@ -111,6 +112,7 @@ class FakeStripe:
         """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
         self._outbox: list[tuple[Any, str | None]] = []  # (router or URL, secret) each event goes to
+        self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -357,6 +359,12 @@ class FakeStripe:
     def _handle(self, request: httpx.Request) -> _Reply:
         method = request.method.lower()
         path = request.url.path
+        if path.startswith("/v2/"):  # JSON bodies, v2 pages and errors, the meter stream: see v2.py
+            if self._v2 is None:
+                from .v2 import V2Api
+
+                self._v2 = V2Api(self, _Reply, ReceivedRequest)
+            return self._v2.handle(request)
         route, path_values = _route(method, path)
         try:
             raw = self._decode(request)
@@ -383,12 +391,6 @@ class FakeStripe:
             failure = self._take_failure(request.method, path, call)
             if failure:
                 raise Refusal(failure.status, failure.error, failure.headers)
-            metered = self.meter_stream.answer(
-                request.method, path, request.headers.get("authorization", ""), request.content
-            )
-            if metered is not None:  # the v2 meter event stream (see testing/metering.py)
-                status, data = metered
-                return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
             if route is None:
                 raise refuse(f"Unrecognized request URL ({request.method}: {path}).", status=404)
             if isinstance(typed, ParamError):

@@ -22,6 +22,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .connect_embedded_account_session_create_components import (
         ConnectEmbeddedAccountSessionCreateComponents,

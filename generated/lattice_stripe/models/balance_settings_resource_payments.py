@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .balance_settings_resource_payouts import BalanceSettingsResourcePayouts
     from .balance_settings_resource_settlement_timing import BalanceSettingsResourceSettlementTiming

@@ -16,6 +16,8 @@ from .._runtime.objects.models import StripeObject
 from ..overrides.capabilities import CapabilityMixin
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .account import Account
     from .account_capability_future_requirements import AccountCapabilityFutureRequirements

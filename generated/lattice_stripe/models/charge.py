@@ -17,6 +17,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .account import Account
     from .application import Application

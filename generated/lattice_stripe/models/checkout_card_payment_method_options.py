@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .checkout_card_installments_options import CheckoutCardInstallmentsOptions
     from .payment_pages_private_card_payment_method_options_resource_restrictions import (

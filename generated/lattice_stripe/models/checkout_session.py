@@ -26,6 +26,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .checkout_session_payment_method_options import CheckoutSessionPaymentMethodOptions
     from .checkout_session_wallet_options import CheckoutSessionWalletOptions

@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .checkout_acss_debit_payment_method_options import CheckoutAcssDebitPaymentMethodOptions
     from .checkout_affirm_payment_method_options import CheckoutAffirmPaymentMethodOptions

@@ -16,6 +16,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .billing_bill_resource_invoicing_taxes_tax import BillingBillResourceInvoicingTaxesTax
     from .credit_note_line_item import CreditNoteLineItem

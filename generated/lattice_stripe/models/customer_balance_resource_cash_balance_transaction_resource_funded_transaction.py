@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer import (
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,

@@ -20,6 +20,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .customer import Customer
     from .customer_session_resource_components import CustomerSessionResourceComponents

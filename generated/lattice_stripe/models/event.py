@@ -30,6 +30,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .notification_event_data import NotificationEventData
     from .notification_event_request import NotificationEventRequest

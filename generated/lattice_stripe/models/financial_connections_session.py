@@ -15,6 +15,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .bank_connections_resource_accountholder import BankConnectionsResourceAccountholder
     from .bank_connections_resource_link_account_session_filters import (

@@ -29,6 +29,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .forwarded_request_context import ForwardedRequestContext
     from .forwarded_request_details import ForwardedRequestDetails

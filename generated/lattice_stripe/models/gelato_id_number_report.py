@@ -13,6 +13,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .gelato_data_id_number_report_date import GelatoDataIdNumberReportDate
     from .gelato_id_number_report_error import GelatoIdNumberReportError

@@ -28,6 +28,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .billing_bill_resource_invoice_item_parents_invoice_item_parent import (
         BillingBillResourceInvoiceItemParentsInvoiceItemParent,

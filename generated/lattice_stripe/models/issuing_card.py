@@ -15,6 +15,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .issuing_card_authorization_controls import IssuingCardAuthorizationControls
     from .issuing_card_fraud_warning import IssuingCardFraudWarning

@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .account_requirements_alternative import AccountRequirementsAlternative
     from .account_requirements_error import AccountRequirementsError

@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .portal_resource_schedule_update_at_period_end import PortalResourceScheduleUpdateAtPeriodEnd
     from .portal_subscription_update_product import PortalSubscriptionUpdateProduct

@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .discounts_resource_discount_amount import DiscountsResourceDiscountAmount
     from .invoice_item_proration_credited_items import InvoiceItemProrationCreditedItems

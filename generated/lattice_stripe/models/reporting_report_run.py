@@ -20,6 +20,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .file import File
     from .financial_reporting_finance_report_run_run_parameters import (

@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .setup_attempt_payment_method_details_card_checks import SetupAttemptPaymentMethodDetailsCardChecks
     from .setup_attempt_payment_method_details_card_wallet import SetupAttemptPaymentMethodDetailsCardWallet

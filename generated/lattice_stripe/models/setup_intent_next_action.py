@@ -12,6 +12,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .payment_intent_next_action_blik_authorize import PaymentIntentNextActionBlikAuthorize
     from .payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code import (

@@ -24,6 +24,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .source_code_verification_flow import SourceCodeVerificationFlow
     from .source_order import SourceOrder

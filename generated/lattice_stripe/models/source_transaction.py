@@ -15,6 +15,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .source_transaction_ach_credit_transfer_data import SourceTransactionAchCreditTransferData
     from .source_transaction_chf_credit_transfer_data import SourceTransactionChfCreditTransferData

@@ -15,6 +15,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .tax_product_resource_tax_settings_defaults import TaxProductResourceTaxSettingsDefaults
     from .tax_product_resource_tax_settings_head_office import TaxProductResourceTaxSettingsHeadOffice

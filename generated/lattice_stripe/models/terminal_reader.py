@@ -16,6 +16,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .terminal_location import TerminalLocation
     from .terminal_reader_reader_resource_reader_action import TerminalReaderReaderResourceReaderAction

@@ -20,6 +20,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .inbound_transfers import InboundTransfers
     from .treasury_inbound_transfers_resource_failure_details import (

@@ -25,6 +25,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .outbound_payments_payment_method_details import OutboundPaymentsPaymentMethodDetails
     from .treasury_outbound_payments_resource_outbound_payment_resource_end_user_details import (

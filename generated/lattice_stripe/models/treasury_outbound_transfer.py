@@ -25,6 +25,8 @@ from .._runtime.objects.models import StripeObject
 from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .outbound_transfers_payment_method_details import OutboundTransfersPaymentMethodDetails
     from .treasury_outbound_transfers_resource_outbound_transfer_resource_tracking_details import (

@@ -14,6 +14,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
     from .treasury_transaction_entry import TreasuryTransactionEntry
     from .treasury_transactions_resource_abstract_transaction_resource_status_transitions import (

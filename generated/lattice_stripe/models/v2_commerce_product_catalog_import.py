@@ -14,6 +14,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
 
 
@@ -75,14 +77,14 @@ class V2CommerceProductCatalogImportStatusDetailsProcessing(StripeObject):
     """Details when the import is processing."""
 
     __stripe_fields__ = (
-        ("error_count", "error_count", True, None),
-        ("success_count", "success_count", True, None),
+        ("error_count", "error_count", True, S.INT64),
+        ("success_count", "success_count", True, S.INT64),
     )
 
-    error_count: str
+    error_count: int
     """The number of records that failed to process so far."""
 
-    success_count: str
+    success_count: int
     """The number of records processed so far."""
 
 
@@ -90,9 +92,9 @@ class V2CommerceProductCatalogImportStatusDetailsProcessing(StripeObject):
 class V2CommerceProductCatalogImportStatusDetailsSucceeded(StripeObject):
     """Details when the import has succeeded."""
 
-    __stripe_fields__ = (("success_count", "success_count", True, None),)
+    __stripe_fields__ = (("success_count", "success_count", True, S.INT64),)
 
-    success_count: str
+    success_count: int
     """The total number of records processed."""
 
 
@@ -124,7 +126,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFile(St
             True,
             S.Model("V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFileDownloadUrl"),
         ),
-        ("size", "size", True, None),
+        ("size", "size", True, S.INT64),
     )
 
     content_type: str
@@ -133,7 +135,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFile(St
     download_url: V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFileDownloadUrl
     """The pre-signed URL information for downloading the error file."""
 
-    size: str
+    size: int
     """The size of the error file in bytes."""
 
 
@@ -147,7 +149,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsSamplesItem(
         ("error_message", "error_message", True, None),
         ("field", "field", True, None),
         ("id", "id", True, None),
-        ("row", "row", True, None),
+        ("row", "row", True, S.INT64),
     )
 
     error_message: str
@@ -159,7 +161,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsSamplesItem(
     id: str
     """The identifier of the record that failed to process."""
 
-    row: str
+    row: int
     """The row number in the import file where the error occurred."""
 
 
@@ -168,7 +170,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrors(StripeObjec
     """Details when the import completed but some records failed to process."""
 
     __stripe_fields__ = (
-        ("error_count", "error_count", True, None),
+        ("error_count", "error_count", True, S.INT64),
         (
             "error_file",
             "error_file",
@@ -181,10 +183,10 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrors(StripeObjec
             True,
             S.ListOf(S.Model("V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsSamplesItem")),
         ),
-        ("success_count", "success_count", True, None),
+        ("success_count", "success_count", True, S.INT64),
     )
 
-    error_count: str
+    error_count: int
     """The total number of records that failed to process."""
 
     error_file: V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFile
@@ -193,7 +195,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrors(StripeObjec
     samples: list[V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsSamplesItem]
     """A sample of errors that occurred during processing."""
 
-    success_count: str
+    success_count: int
     """The total number of records processed."""
 
 

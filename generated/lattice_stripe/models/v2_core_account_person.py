@@ -15,6 +15,8 @@ from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from .._runtime.objects.pages import ListObject, SearchResult
 
 
@@ -487,7 +489,7 @@ class V2CoreAccountPersonRelationship(StripeObject):
         ("executive", "executive", False, None),
         ("legal_guardian", "legal_guardian", False, None),
         ("owner", "owner", False, None),
-        ("percent_ownership", "percent_ownership", False, None),
+        ("percent_ownership", "percent_ownership", False, S.DECIMAL),
         ("representative", "representative", False, None),
         ("title", "title", False, None),
     )
@@ -512,7 +514,7 @@ class V2CoreAccountPersonRelationship(StripeObject):
     owner: bool | None = None
     """Whether the individual is an owner of the Account's identity."""
 
-    percent_ownership: str | None = None
+    percent_ownership: Decimal | None = None
     """The percentage of the Account's identity that the individual owns."""
 
     representative: bool | None = None

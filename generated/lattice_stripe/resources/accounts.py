@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.capability import Capability
@@ -3482,7 +3490,6 @@ _DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
     "delete",
     "/v1/accounts/{}",
     S.Model("DeletedAccount"),
-    encoding="query",
 )
 
 _GetAccounts: Operation[ListObject[Account]] = Operation(
@@ -3491,7 +3498,6 @@ _GetAccounts: Operation[ListObject[Account]] = Operation(
     "get",
     "/v1/accounts",
     S.ListPage(S.Model("Account")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -3520,7 +3526,6 @@ _GetAccountsAccount: Operation[Account] = Operation(
     "get",
     "/v1/accounts/{}",
     S.Model("Account"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3579,7 +3584,6 @@ _DeleteAccountsAccountBankAccountsId: Operation[DeletedBankAccount | DeletedCard
     "delete",
     "/v1/accounts/{}/bank_accounts/{}",
     S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
 )
 
 _GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
@@ -3588,7 +3592,6 @@ _GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
     "get",
     "/v1/accounts/{}/bank_accounts/{}",
     S.OneOf("BankAccount", "Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3626,7 +3629,6 @@ _GetAccountsAccountCapabilities: Operation[ListObject[Capability]] = Operation(
     "get",
     "/v1/accounts/{}/capabilities",
     S.ListPage(S.Model("Capability")),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3638,7 +3640,6 @@ _GetAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
     "get",
     "/v1/accounts/{}/capabilities/{}",
     S.Model("Capability"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3677,7 +3678,6 @@ _DeleteAccountsAccountExternalAccountsId: Operation[DeletedBankAccount | Deleted
     "delete",
     "/v1/accounts/{}/external_accounts/{}",
     S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
 )
 
 _GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] = Operation(
@@ -3686,7 +3686,6 @@ _GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] =
     "get",
     "/v1/accounts/{}/external_accounts",
     S.ListPage(S.OneOf("BankAccount", "Card")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3702,7 +3701,6 @@ _GetAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation
     "get",
     "/v1/accounts/{}/external_accounts/{}",
     S.OneOf("BankAccount", "Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3790,7 +3788,6 @@ _DeleteAccountsAccountPeoplePerson: Operation[DeletedPerson] = Operation(
     "delete",
     "/v1/accounts/{}/people/{}",
     S.Model("DeletedPerson"),
-    encoding="query",
 )
 
 _GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
@@ -3799,7 +3796,6 @@ _GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
     "get",
     "/v1/accounts/{}/people",
     S.ListPage(S.Model("Person")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3815,7 +3811,6 @@ _GetAccountsAccountPeoplePerson: Operation[Person] = Operation(
     "get",
     "/v1/accounts/{}/people/{}",
     S.Model("Person"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -3905,7 +3900,6 @@ _DeleteAccountsAccountPersonsPerson: Operation[DeletedPerson] = Operation(
     "delete",
     "/v1/accounts/{}/persons/{}",
     S.Model("DeletedPerson"),
-    encoding="query",
 )
 
 _GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
@@ -3914,7 +3908,6 @@ _GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
     "get",
     "/v1/accounts/{}/persons",
     S.ListPage(S.Model("Person")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -3930,7 +3923,6 @@ _GetAccountsAccountPersonsPerson: Operation[Person] = Operation(
     "get",
     "/v1/accounts/{}/persons/{}",
     S.Model("Person"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
 
@@ -261,7 +269,6 @@ _DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(
     "delete",
     "/v1/apple_pay/domains/{}",
     S.Model("DeletedApplePayDomain"),
-    encoding="query",
 )
 
 _GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
@@ -270,7 +277,6 @@ _GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
     "get",
     "/v1/apple_pay/domains",
     S.ListPage(S.Model("ApplePayDomain")),
-    encoding="query",
     kinds={
         "domain_name": ("str",),
         "ending_before": ("str",),
@@ -286,7 +292,6 @@ _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
     "get",
     "/v1/apple_pay/domains/{}",
     S.Model("ApplePayDomain"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

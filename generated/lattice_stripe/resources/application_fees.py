@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
     from ..params.application_fees import (
@@ -556,7 +564,6 @@ _GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
     "get",
     "/v1/application_fees",
     S.ListPage(S.Model("ApplicationFee")),
-    encoding="query",
     kinds={
         "charge": ("str",),
         "created": ("int", "map"),
@@ -592,7 +599,6 @@ _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
     "get",
     "/v1/application_fees/{}",
     S.Model("ApplicationFee"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -623,7 +629,6 @@ _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
     "get",
     "/v1/application_fees/{}/refunds",
     S.ListPage(S.Model("FeeRefund")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -638,7 +643,6 @@ _GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     "get",
     "/v1/application_fees/{}/refunds/{}",
     S.Model("FeeRefund"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

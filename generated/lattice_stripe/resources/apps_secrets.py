@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
         AppsSecretsCreateParamsScope,
@@ -345,7 +353,6 @@ _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
     "get",
     "/v1/apps/secrets/find",
     S.Model("AppsSecret"),
-    encoding="query",
     kinds={
         "name": ("str",),
         "scope": ("map",),
@@ -360,7 +367,6 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
     "get",
     "/v1/apps/secrets",
     S.ListPage(S.Model("AppsSecret")),
-    encoding="query",
     kinds={
         "scope": ("map",),
         "ending_before": ("str",),

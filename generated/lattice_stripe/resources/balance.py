@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.balance import Balance
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance import (
@@ -305,7 +313,6 @@ _GetBalance: Operation[Balance] = Operation(
     "get",
     "/v1/balance",
     S.Model("Balance"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -317,7 +324,6 @@ _GetBalanceHistory: Operation[ListObject[BalanceTransaction]] = Operation(
     "get",
     "/v1/balance/history",
     S.ListPage(S.Model("BalanceTransaction")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "currency": ("str",),
@@ -337,7 +343,6 @@ _GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
     "get",
     "/v1/balance/history/{}",
     S.Model("BalanceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.balance_settings import BalanceSettings
     from ..params.balance_settings import (
         BalanceSettingsResourceUpdateParamsPayments,
@@ -141,7 +149,6 @@ _GetBalanceSettings: Operation[BalanceSettings] = Operation(
     "get",
     "/v1/balance_settings",
     S.Model("BalanceSettings"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance_transactions import (
         BalanceTransactionsListParamsCreated,
@@ -242,7 +250,6 @@ _GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
     "get",
     "/v1/balance_transactions",
     S.ListPage(S.Model("BalanceTransaction")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "currency": ("str",),
@@ -262,7 +269,6 @@ _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
     "get",
     "/v1/balance_transactions/{}",
     S.Model("BalanceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

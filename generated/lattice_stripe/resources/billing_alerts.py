@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_alert import BillingAlert
     from ..params.billing_alerts import (
         BillingAlertsCreateParamsUsageThreshold,
@@ -422,7 +430,6 @@ _GetBillingAlerts: Operation[ListObject[BillingAlert]] = Operation(
     "get",
     "/v1/billing/alerts",
     S.ListPage(S.Model("BillingAlert")),
-    encoding="query",
     kinds={
         "alert_type": ("str",),
         "ending_before": ("str",),
@@ -439,7 +446,6 @@ _GetBillingAlertsId: Operation[BillingAlert] = Operation(
     "get",
     "/v1/billing/alerts/{}",
     S.Model("BillingAlert"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_credit_balance_summary import BillingCreditBalanceSummary
     from ..params.billing_credit_balance_summary import (
         BillingCreditBalanceSummaryResourceRetrieveParamsFilter,
@@ -104,7 +112,6 @@ _GetBillingCreditBalanceSummary: Operation[BillingCreditBalanceSummary] = Operat
     "get",
     "/v1/billing/credit_balance_summary",
     S.Model("BillingCreditBalanceSummary"),
-    encoding="query",
     kinds={
         "filter": ("map",),
         "customer": ("str",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_credit_balance_transaction import BillingCreditBalanceTransaction
 
 
@@ -179,7 +187,6 @@ _GetBillingCreditBalanceTransactions: Operation[ListObject[BillingCreditBalanceT
     "get",
     "/v1/billing/credit_balance_transactions",
     S.ListPage(S.Model("BillingCreditBalanceTransaction")),
-    encoding="query",
     kinds={
         "credit_grant": ("str",),
         "customer": ("str",),
@@ -197,7 +204,6 @@ _GetBillingCreditBalanceTransactionsId: Operation[BillingCreditBalanceTransactio
     "get",
     "/v1/billing/credit_balance_transactions/{}",
     S.Model("BillingCreditBalanceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

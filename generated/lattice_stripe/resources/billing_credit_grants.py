@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_credit_grant import BillingCreditGrant
     from ..params.billing_credit_grants import (
         BillingCreditGrantsCreateParamsAmount,
@@ -495,7 +503,6 @@ _GetBillingCreditGrants: Operation[ListObject[BillingCreditGrant]] = Operation(
     "get",
     "/v1/billing/credit_grants",
     S.ListPage(S.Model("BillingCreditGrant")),
-    encoding="query",
     kinds={
         "customer": ("str",),
         "customer_account": ("str",),
@@ -512,7 +519,6 @@ _GetBillingCreditGrantsId: Operation[BillingCreditGrant] = Operation(
     "get",
     "/v1/billing/credit_grants/{}",
     S.Model("BillingCreditGrant"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_meter import BillingMeter
     from ..models.billing_meter_event_summary import BillingMeterEventSummary
     from ..params.billing_meters import (
@@ -562,7 +570,6 @@ _GetBillingMeters: Operation[ListObject[BillingMeter]] = Operation(
     "get",
     "/v1/billing/meters",
     S.ListPage(S.Model("BillingMeter")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -589,7 +596,6 @@ _GetBillingMetersId: Operation[BillingMeter] = Operation(
     "get",
     "/v1/billing/meters/{}",
     S.Model("BillingMeter"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -613,7 +619,6 @@ _GetBillingMetersIdEventSummaries: Operation[ListObject[BillingMeterEventSummary
     "get",
     "/v1/billing/meters/{}/event_summaries",
     S.ListPage(S.Model("BillingMeterEventSummary")),
-    encoding="query",
     kinds={
         "customer": ("str",),
         "end_time": ("int",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
         BillingPortalConfigurationsCreateParamsBusinessProfile,
@@ -407,7 +415,6 @@ _GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration
     "get",
     "/v1/billing_portal/configurations",
     S.ListPage(S.Model("BillingPortalConfiguration")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "ending_before": ("str",),
@@ -424,7 +431,6 @@ _GetBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurati
     "get",
     "/v1/billing_portal/configurations/{}",
     S.Model("BillingPortalConfiguration"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

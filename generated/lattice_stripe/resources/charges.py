@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.charge import Charge
     from ..models.dispute import Dispute
     from ..models.refund import Refund
@@ -1638,7 +1646,6 @@ _GetCharges: Operation[ListObject[Charge]] = Operation(
     "get",
     "/v1/charges",
     S.ListPage(S.Model("Charge")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "customer": ("str",),
@@ -1681,7 +1688,6 @@ _GetChargesCharge: Operation[Charge] = Operation(
     "get",
     "/v1/charges/{}",
     S.Model("Charge"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1693,7 +1699,6 @@ _GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
     "get",
     "/v1/charges/search",
     S.SearchPage(S.Model("Charge")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -1738,7 +1743,6 @@ _GetChargesChargeDispute: Operation[Dispute] = Operation(
     "get",
     "/v1/charges/{}/dispute",
     S.Model("Dispute"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1791,7 +1795,6 @@ _GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
     "get",
     "/v1/charges/{}/refunds",
     S.ListPage(S.Model("Refund")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -1806,7 +1809,6 @@ _GetChargesChargeRefundsRefund: Operation[Refund] = Operation(
     "get",
     "/v1/charges/{}/refunds/{}",
     S.Model("Refund"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.checkout_session import CheckoutSession
     from ..models.item import Item
     from ..params.checkout_sessions import (
@@ -1530,7 +1538,6 @@ _GetCheckoutSessions: Operation[ListObject[CheckoutSession]] = Operation(
     "get",
     "/v1/checkout/sessions",
     S.ListPage(S.Model("CheckoutSession")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "customer": ("str",),
@@ -1553,7 +1560,6 @@ _GetCheckoutSessionsSession: Operation[CheckoutSession] = Operation(
     "get",
     "/v1/checkout/sessions/{}",
     S.Model("CheckoutSession"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1588,7 +1594,6 @@ _GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
     "get",
     "/v1/checkout/sessions/{}/line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

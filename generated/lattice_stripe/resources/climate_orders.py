@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.climate_order import ClimateOrder
     from ..params.climate_orders import (
         ClimateOrdersCreateParamsBeneficiary,
@@ -427,7 +435,6 @@ _GetClimateOrders: Operation[ListObject[ClimateOrder]] = Operation(
     "get",
     "/v1/climate/orders",
     S.ListPage(S.Model("ClimateOrder")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -442,7 +449,6 @@ _GetClimateOrdersOrder: Operation[ClimateOrder] = Operation(
     "get",
     "/v1/climate/orders/{}",
     S.Model("ClimateOrder"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.climate_product import ClimateProduct
 
 
@@ -159,7 +167,6 @@ _GetClimateProducts: Operation[ListObject[ClimateProduct]] = Operation(
     "get",
     "/v1/climate/products",
     S.ListPage(S.Model("ClimateProduct")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -174,7 +181,6 @@ _GetClimateProductsProduct: Operation[ClimateProduct] = Operation(
     "get",
     "/v1/climate/products/{}",
     S.Model("ClimateProduct"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

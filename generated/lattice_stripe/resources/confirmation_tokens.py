@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.confirmation_token import ConfirmationToken
 
 
@@ -83,7 +91,6 @@ _GetConfirmationTokensConfirmationToken: Operation[ConfirmationToken] = Operatio
     "get",
     "/v1/confirmation_tokens/{}",
     S.Model("ConfirmationToken"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

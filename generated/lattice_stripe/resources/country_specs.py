@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.country_spec import CountrySpec
 
 
@@ -159,7 +167,6 @@ _GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
     "get",
     "/v1/country_specs",
     S.ListPage(S.Model("CountrySpec")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -174,7 +181,6 @@ _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
     "get",
     "/v1/country_specs/{}",
     S.Model("CountrySpec"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

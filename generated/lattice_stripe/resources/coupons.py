@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
     from ..params.coupons import (
@@ -507,7 +515,6 @@ _DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
     "delete",
     "/v1/coupons/{}",
     S.Model("DeletedCoupon"),
-    encoding="query",
 )
 
 _GetCoupons: Operation[ListObject[Coupon]] = Operation(
@@ -516,7 +523,6 @@ _GetCoupons: Operation[ListObject[Coupon]] = Operation(
     "get",
     "/v1/coupons",
     S.ListPage(S.Model("Coupon")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -532,7 +538,6 @@ _GetCouponsCoupon: Operation[Coupon] = Operation(
     "get",
     "/v1/coupons/{}",
     S.Model("Coupon"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..params.credit_notes import (
@@ -996,7 +1004,6 @@ _GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
     "get",
     "/v1/credit_notes",
     S.ListPage(S.Model("CreditNote")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "customer": ("str",),
@@ -1015,7 +1022,6 @@ _GetCreditNotesPreview: Operation[CreditNote] = Operation(
     "get",
     "/v1/credit_notes/preview",
     S.Model("CreditNote"),
-    encoding="query",
     kinds={
         "invoice": ("str",),
         "amount": ("int",),
@@ -1055,7 +1061,6 @@ _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operati
     "get",
     "/v1/credit_notes/preview/lines",
     S.ListPage(S.Model("CreditNoteLineItem")),
-    encoding="query",
     kinds={
         "invoice": ("str",),
         "amount": ("int",),
@@ -1098,7 +1103,6 @@ _GetCreditNotesId: Operation[CreditNote] = Operation(
     "get",
     "/v1/credit_notes/{}",
     S.Model("CreditNote"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1134,7 +1138,6 @@ _GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Oper
     "get",
     "/v1/credit_notes/{}/lines",
     S.ListPage(S.Model("CreditNoteLineItem")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.card import Card
@@ -5057,7 +5065,6 @@ _DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
     "delete",
     "/v1/customers/{}",
     S.Model("DeletedCustomer"),
-    encoding="query",
 )
 
 _GetCustomers: Operation[ListObject[Customer]] = Operation(
@@ -5066,7 +5073,6 @@ _GetCustomers: Operation[ListObject[Customer]] = Operation(
     "get",
     "/v1/customers",
     S.ListPage(S.Model("Customer")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "email": ("str",),
@@ -5084,7 +5090,6 @@ _GetCustomersCustomer: Operation[Customer | DeletedCustomer] = Operation(
     "get",
     "/v1/customers/{}",
     S.OneOf("Customer", "DeletedCustomer"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5096,7 +5101,6 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
     "get",
     "/v1/customers/search",
     S.SearchPage(S.Model("Customer")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -5175,7 +5179,6 @@ _GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTr
     "get",
     "/v1/customers/{}/balance_transactions",
     S.ListPage(S.Model("CustomerBalanceTransaction")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -5192,7 +5195,6 @@ _GetCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTr
     "get",
     "/v1/customers/{}/balance_transactions/{}",
     S.Model("CustomerBalanceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5235,7 +5237,6 @@ _DeleteCustomersCustomerBankAccountsId: Operation[
     "delete",
     "/v1/customers/{}/bank_accounts/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5247,7 +5248,6 @@ _GetCustomersCustomerBankAccounts: Operation[ListObject[BankAccount]] = Operatio
     "get",
     "/v1/customers/{}/bank_accounts",
     S.ListPage(S.Model("BankAccount")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5262,7 +5262,6 @@ _GetCustomersCustomerBankAccountsId: Operation[BankAccount] = Operation(
     "get",
     "/v1/customers/{}/bank_accounts/{}",
     S.Model("BankAccount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5334,7 +5333,6 @@ _DeleteCustomersCustomerCardsId: Operation[
     "delete",
     "/v1/customers/{}/cards/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5346,7 +5344,6 @@ _GetCustomersCustomerCards: Operation[ListObject[Card]] = Operation(
     "get",
     "/v1/customers/{}/cards",
     S.ListPage(S.Model("Card")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5361,7 +5358,6 @@ _GetCustomersCustomerCardsId: Operation[Card] = Operation(
     "get",
     "/v1/customers/{}/cards/{}",
     S.Model("Card"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5397,7 +5393,6 @@ _GetCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
     "get",
     "/v1/customers/{}/cash_balance",
     S.Model("CashBalance"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5422,7 +5417,6 @@ _GetCustomersCustomerCashBalanceTransactions: Operation[ListObject[CustomerCashB
         "get",
         "/v1/customers/{}/cash_balance_transactions",
         S.ListPage(S.Model("CustomerCashBalanceTransaction")),
-        encoding="query",
         kinds={
             "ending_before": ("str",),
             "expand": ("seq",),
@@ -5439,7 +5433,6 @@ _GetCustomersCustomerCashBalanceTransactionsTransaction: Operation[CustomerCashB
         "get",
         "/v1/customers/{}/cash_balance_transactions/{}",
         S.Model("CustomerCashBalanceTransaction"),
-        encoding="query",
         kinds={
             "expand": ("seq",),
         },
@@ -5452,7 +5445,6 @@ _DeleteCustomersCustomerDiscount: Operation[DeletedDiscount] = Operation(
     "delete",
     "/v1/customers/{}/discount",
     S.Model("DeletedDiscount"),
-    encoding="query",
 )
 
 _GetCustomersCustomerDiscount: Operation[Discount] = Operation(
@@ -5461,7 +5453,6 @@ _GetCustomersCustomerDiscount: Operation[Discount] = Operation(
     "get",
     "/v1/customers/{}/discount",
     S.Model("Discount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5488,7 +5479,6 @@ _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Oper
     "get",
     "/v1/customers/{}/payment_methods",
     S.ListPage(S.Model("PaymentMethod")),
-    encoding="query",
     kinds={
         "allow_redisplay": ("str",),
         "ending_before": ("str",),
@@ -5505,7 +5495,6 @@ _GetCustomersCustomerPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Ope
     "get",
     "/v1/customers/{}/payment_methods/{}",
     S.Model("PaymentMethod"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5535,7 +5524,6 @@ _DeleteCustomersCustomerSourcesId: Operation[
     "delete",
     "/v1/customers/{}/sources/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5547,7 +5535,6 @@ _GetCustomersCustomerSources: Operation[ListObject[BankAccount | Card | Source]]
     "get",
     "/v1/customers/{}/sources",
     S.ListPage(S.OneOf("BankAccount", "Card", "Source")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5563,7 +5550,6 @@ _GetCustomersCustomerSourcesId: Operation[Account | BankAccount | Card | Source]
     "get",
     "/v1/customers/{}/sources/{}",
     S.OneOf("Account", "BankAccount", "Card", "Source"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5617,7 +5603,6 @@ _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscripti
     "delete",
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
         "invoice_now": ("bool",),
@@ -5682,7 +5667,6 @@ _GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operat
     "get",
     "/v1/customers/{}/subscriptions",
     S.ListPage(S.Model("Subscription")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5697,7 +5681,6 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription]
     "get",
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5760,7 +5743,6 @@ _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[De
     "delete",
     "/v1/customers/{}/subscriptions/{}/discount",
     S.Model("DeletedDiscount"),
-    encoding="query",
 )
 
 _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Discount] = Operation(
@@ -5769,7 +5751,6 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Disco
     "get",
     "/v1/customers/{}/subscriptions/{}/discount",
     S.Model("Discount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -5795,7 +5776,6 @@ _DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(
     "delete",
     "/v1/customers/{}/tax_ids/{}",
     S.Model("DeletedTaxId"),
-    encoding="query",
 )
 
 _GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
@@ -5804,7 +5784,6 @@ _GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
     "get",
     "/v1/customers/{}/tax_ids",
     S.ListPage(S.Model("TaxId")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -5819,7 +5798,6 @@ _GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
     "get",
     "/v1/customers/{}/tax_ids/{}",
     S.Model("TaxId"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

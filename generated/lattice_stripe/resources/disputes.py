@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.dispute import Dispute
     from ..params.disputes import (
         DisputesListParamsCreated,
@@ -344,7 +352,6 @@ _GetDisputes: Operation[ListObject[Dispute]] = Operation(
     "get",
     "/v1/disputes",
     S.ListPage(S.Model("Dispute")),
-    encoding="query",
     kinds={
         "charge": ("str",),
         "created": ("int", "map"),
@@ -362,7 +369,6 @@ _GetDisputesDispute: Operation[Dispute] = Operation(
     "get",
     "/v1/disputes/{}",
     S.Model("Dispute"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

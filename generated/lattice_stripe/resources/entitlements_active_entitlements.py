@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.entitlements_active_entitlement import EntitlementsActiveEntitlement
 
 
@@ -165,7 +173,6 @@ _GetEntitlementsActiveEntitlements: Operation[ListObject[EntitlementsActiveEntit
     "get",
     "/v1/entitlements/active_entitlements",
     S.ListPage(S.Model("EntitlementsActiveEntitlement")),
-    encoding="query",
     kinds={
         "customer": ("str",),
         "ending_before": ("str",),
@@ -182,7 +189,6 @@ _GetEntitlementsActiveEntitlementsId: Operation[EntitlementsActiveEntitlement] =
     "get",
     "/v1/entitlements/active_entitlements/{}",
     S.Model("EntitlementsActiveEntitlement"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.entitlements_feature import EntitlementsFeature
 
 
@@ -332,7 +340,6 @@ _GetEntitlementsFeatures: Operation[ListObject[EntitlementsFeature]] = Operation
     "get",
     "/v1/entitlements/features",
     S.ListPage(S.Model("EntitlementsFeature")),
-    encoding="query",
     kinds={
         "archived": ("bool",),
         "ending_before": ("str",),
@@ -349,7 +356,6 @@ _GetEntitlementsFeaturesId: Operation[EntitlementsFeature] = Operation(
     "get",
     "/v1/entitlements/features/{}",
     S.Model("EntitlementsFeature"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

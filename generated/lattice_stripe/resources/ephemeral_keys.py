@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.ephemeral_key import EphemeralKey
 
 
@@ -174,7 +182,6 @@ _DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
     "delete",
     "/v1/ephemeral_keys/{}",
     S.Model("EphemeralKey"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

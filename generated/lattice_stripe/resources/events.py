@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.event import Event
     from ..params.events import (
         EventsListParamsCreated,
@@ -204,7 +212,6 @@ _GetEvents: Operation[ListObject[Event]] = Operation(
     "get",
     "/v1/events",
     S.ListPage(S.Model("Event")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "delivery_success": ("bool",),
@@ -223,7 +230,6 @@ _GetEventsId: Operation[Event] = Operation(
     "get",
     "/v1/events/{}",
     S.Model("Event"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.exchange_rate import ExchangeRate
 
 
@@ -173,7 +181,6 @@ _GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
     "get",
     "/v1/exchange_rates",
     S.ListPage(S.Model("ExchangeRate")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -188,7 +195,6 @@ _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
     "get",
     "/v1/exchange_rates/{}",
     S.Model("ExchangeRate"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

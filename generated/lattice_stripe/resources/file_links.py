@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.file_link import FileLink
     from ..params.file_links import (
         FileLinksListParamsCreated,
@@ -345,7 +353,6 @@ _GetFileLinks: Operation[ListObject[FileLink]] = Operation(
     "get",
     "/v1/file_links",
     S.ListPage(S.Model("FileLink")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -363,7 +370,6 @@ _GetFileLinksLink: Operation[FileLink] = Operation(
     "get",
     "/v1/file_links/{}",
     S.Model("FileLink"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.file import File
     from ..params.files import (
         FilesCreateParamsFileLinkData,
@@ -354,7 +362,6 @@ _GetFiles: Operation[ListObject[File]] = Operation(
     "get",
     "/v1/files",
     S.ListPage(S.Model("File")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -371,7 +378,6 @@ _GetFilesFile: Operation[File] = Operation(
     "get",
     "/v1/files/{}",
     S.Model("File"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.financial_connections_accounts import (
@@ -500,7 +508,6 @@ _GetFinancialConnectionsAccounts: Operation[ListObject[FinancialConnectionsAccou
     "get",
     "/v1/financial_connections/accounts",
     S.ListPage(S.Model("FinancialConnectionsAccount")),
-    encoding="query",
     kinds={
         "account_holder": ("map",),
         "ending_before": ("str",),
@@ -530,7 +537,6 @@ _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] 
     "get",
     "/v1/financial_connections/accounts/{}",
     S.Model("FinancialConnectionsAccount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -569,7 +575,6 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
         "get",
         "/v1/financial_connections/accounts/{}/owners",
         S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
-        encoding="query",
         kinds={
             "ownership": ("str",),
             "ending_before": ("str",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
         FinancialConnectionsSessionsCreateParamsAccountHolder,
@@ -188,7 +196,6 @@ _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] 
     "get",
     "/v1/financial_connections/sessions/{}",
     S.Model("FinancialConnectionsSession"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

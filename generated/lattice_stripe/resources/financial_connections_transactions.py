@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.financial_connections_transaction import FinancialConnectionsTransaction
     from ..params.financial_connections_transactions import (
         FinancialConnectionsTransactionsListParamsTransactedAt,
@@ -189,7 +197,6 @@ _GetFinancialConnectionsTransactions: Operation[ListObject[FinancialConnectionsT
     "get",
     "/v1/financial_connections/transactions",
     S.ListPage(S.Model("FinancialConnectionsTransaction")),
-    encoding="query",
     kinds={
         "account": ("str",),
         "ending_before": ("str",),
@@ -208,7 +215,6 @@ _GetFinancialConnectionsTransactionsTransaction: Operation[FinancialConnectionsT
     "get",
     "/v1/financial_connections/transactions/{}",
     S.Model("FinancialConnectionsTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

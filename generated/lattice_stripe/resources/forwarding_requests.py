@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.forwarding_request import ForwardingRequest
     from ..params.forwarding_requests import (
         ForwardingRequestsCreateParamsRequest,
@@ -268,7 +276,6 @@ _GetForwardingRequests: Operation[ListObject[ForwardingRequest]] = Operation(
     "get",
     "/v1/forwarding/requests",
     S.ListPage(S.Model("ForwardingRequest")),
-    encoding="query",
     kinds={
         "created": ("map",),
         "ending_before": ("str",),
@@ -284,7 +291,6 @@ _GetForwardingRequestsId: Operation[ForwardingRequest] = Operation(
     "get",
     "/v1/forwarding/requests/{}",
     S.Model("ForwardingRequest"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

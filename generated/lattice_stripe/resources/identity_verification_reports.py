@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
         IdentityVerificationReportsListParamsCreated,
@@ -194,7 +202,6 @@ _GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport
     "get",
     "/v1/identity/verification_reports",
     S.ListPage(S.Model("IdentityVerificationReport")),
-    encoding="query",
     kinds={
         "client_reference_id": ("str",),
         "created": ("int", "map"),
@@ -213,7 +220,6 @@ _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = O
     "get",
     "/v1/identity/verification_reports/{}",
     S.Model("IdentityVerificationReport"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
         IdentityVerificationSessionsCreateParamsOptions,
@@ -607,7 +615,6 @@ _GetIdentityVerificationSessions: Operation[ListObject[IdentityVerificationSessi
     "get",
     "/v1/identity/verification_sessions",
     S.ListPage(S.Model("IdentityVerificationSession")),
-    encoding="query",
     kinds={
         "client_reference_id": ("str",),
         "created": ("int", "map"),
@@ -638,7 +645,6 @@ _GetIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] 
     "get",
     "/v1/identity/verification_sessions/{}",
     S.Model("IdentityVerificationSession"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

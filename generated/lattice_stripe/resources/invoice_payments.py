@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.invoice_payment import InvoicePayment
     from ..params.invoice_payments import (
         InvoicePaymentsListParamsCreated,
@@ -193,7 +201,6 @@ _GetInvoicePayments: Operation[ListObject[InvoicePayment]] = Operation(
     "get",
     "/v1/invoice_payments",
     S.ListPage(S.Model("InvoicePayment")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -212,7 +219,6 @@ _GetInvoicePaymentsInvoicePayment: Operation[InvoicePayment] = Operation(
     "get",
     "/v1/invoice_payments/{}",
     S.Model("InvoicePayment"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

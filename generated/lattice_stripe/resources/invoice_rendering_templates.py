@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.invoice_rendering_template import InvoiceRenderingTemplate
 
 
@@ -284,7 +292,6 @@ _GetInvoiceRenderingTemplates: Operation[ListObject[InvoiceRenderingTemplate]] =
     "get",
     "/v1/invoice_rendering_templates",
     S.ListPage(S.Model("InvoiceRenderingTemplate")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -300,7 +307,6 @@ _GetInvoiceRenderingTemplatesTemplate: Operation[InvoiceRenderingTemplate] = Ope
     "get",
     "/v1/invoice_rendering_templates/{}",
     S.Model("InvoiceRenderingTemplate"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
         "version": ("int",),

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
     from ..params.invoiceitems import (
@@ -727,7 +735,6 @@ _DeleteInvoiceitemsInvoiceitem: Operation[DeletedInvoiceitem] = Operation(
     "delete",
     "/v1/invoiceitems/{}",
     S.Model("DeletedInvoiceitem"),
-    encoding="query",
 )
 
 _GetInvoiceitems: Operation[ListObject[Invoiceitem]] = Operation(
@@ -736,7 +743,6 @@ _GetInvoiceitems: Operation[ListObject[Invoiceitem]] = Operation(
     "get",
     "/v1/invoiceitems",
     S.ListPage(S.Model("Invoiceitem")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "customer": ("str",),
@@ -756,7 +762,6 @@ _GetInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
     "get",
     "/v1/invoiceitems/{}",
     S.Model("Invoiceitem"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

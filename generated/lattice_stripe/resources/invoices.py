@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_invoice import DeletedInvoice
     from ..models.invoice import Invoice
     from ..models.line_item import LineItem
@@ -2339,7 +2347,6 @@ _DeleteInvoicesInvoice: Operation[DeletedInvoice] = Operation(
     "delete",
     "/v1/invoices/{}",
     S.Model("DeletedInvoice"),
-    encoding="query",
 )
 
 _PostInvoicesInvoiceFinalize: Operation[Invoice] = Operation(
@@ -2360,7 +2367,6 @@ _GetInvoices: Operation[ListObject[Invoice]] = Operation(
     "get",
     "/v1/invoices",
     S.ListPage(S.Model("Invoice")),
-    encoding="query",
     kinds={
         "collection_method": ("str",),
         "created": ("int", "map"),
@@ -2424,7 +2430,6 @@ _GetInvoicesInvoice: Operation[Invoice] = Operation(
     "get",
     "/v1/invoices/{}",
     S.Model("Invoice"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -2436,7 +2441,6 @@ _GetInvoicesSearch: Operation[SearchResult[Invoice]] = Operation(
     "get",
     "/v1/invoices/search",
     S.SearchPage(S.Model("Invoice")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -2545,7 +2549,6 @@ _GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
     "get",
     "/v1/invoices/{}/lines",
     S.ListPage(S.Model("LineItem")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

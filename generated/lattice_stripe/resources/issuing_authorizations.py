@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
         IssuingAuthorizationsListParamsCreated,
@@ -432,7 +440,6 @@ _GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operati
     "get",
     "/v1/issuing/authorizations",
     S.ListPage(S.Model("IssuingAuthorization")),
-    encoding="query",
     kinds={
         "card": ("str",),
         "cardholder": ("str",),
@@ -451,7 +458,6 @@ _GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operat
     "get",
     "/v1/issuing/authorizations/{}",
     S.Model("IssuingAuthorization"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

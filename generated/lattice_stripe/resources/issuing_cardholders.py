@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
         IssuingCardholdersCreateParamsBilling,
@@ -514,7 +522,6 @@ _GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
     "get",
     "/v1/issuing/cardholders",
     S.ListPage(S.Model("IssuingCardholder")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "email": ("str",),
@@ -534,7 +541,6 @@ _GetIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     "get",
     "/v1/issuing/cardholders/{}",
     S.Model("IssuingCardholder"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

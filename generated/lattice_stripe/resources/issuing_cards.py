@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
         IssuingCardsCreateParamsLifecycleControls,
@@ -538,7 +546,6 @@ _GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
     "get",
     "/v1/issuing/cards",
     S.ListPage(S.Model("IssuingCard")),
-    encoding="query",
     kinds={
         "cardholder": ("str",),
         "created": ("int", "map"),
@@ -561,7 +568,6 @@ _GetIssuingCardsCard: Operation[IssuingCard] = Operation(
     "get",
     "/v1/issuing/cards/{}",
     S.Model("IssuingCard"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
         IssuingDisputesCreateParamsEvidence,
@@ -446,7 +454,6 @@ _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
     "get",
     "/v1/issuing/disputes",
     S.ListPage(S.Model("IssuingDispute")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -464,7 +471,6 @@ _GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "get",
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_personalization_design import IssuingPersonalizationDesign
     from ..params.issuing_personalization_designs import (
         IssuingPersonalizationDesignsCreateParamsCarrierText,
@@ -432,7 +440,6 @@ _GetIssuingPersonalizationDesigns: Operation[ListObject[IssuingPersonalizationDe
     "get",
     "/v1/issuing/personalization_designs",
     S.ListPage(S.Model("IssuingPersonalizationDesign")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -450,7 +457,6 @@ _GetIssuingPersonalizationDesignsPersonalizationDesign: Operation[IssuingPersona
     "get",
     "/v1/issuing/personalization_designs/{}",
     S.Model("IssuingPersonalizationDesign"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

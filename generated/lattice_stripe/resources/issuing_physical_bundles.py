@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_physical_bundle import IssuingPhysicalBundle
 
 
@@ -173,7 +181,6 @@ _GetIssuingPhysicalBundles: Operation[ListObject[IssuingPhysicalBundle]] = Opera
     "get",
     "/v1/issuing/physical_bundles",
     S.ListPage(S.Model("IssuingPhysicalBundle")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -190,7 +197,6 @@ _GetIssuingPhysicalBundlesPhysicalBundle: Operation[IssuingPhysicalBundle] = Ope
     "get",
     "/v1/issuing/physical_bundles/{}",
     S.Model("IssuingPhysicalBundle"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_settlement import IssuingSettlement
 
 
@@ -145,7 +153,6 @@ _GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     "get",
     "/v1/issuing/settlements/{}",
     S.Model("IssuingSettlement"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

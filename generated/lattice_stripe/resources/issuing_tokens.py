@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_token import IssuingToken
     from ..params.issuing_tokens import (
         IssuingTokensListParamsCreated,
@@ -234,7 +242,6 @@ _GetIssuingTokens: Operation[ListObject[IssuingToken]] = Operation(
     "get",
     "/v1/issuing/tokens",
     S.ListPage(S.Model("IssuingToken")),
-    encoding="query",
     kinds={
         "card": ("str",),
         "created": ("int", "map"),
@@ -253,7 +260,6 @@ _GetIssuingTokensToken: Operation[IssuingToken] = Operation(
     "get",
     "/v1/issuing/tokens/{}",
     S.Model("IssuingToken"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.issuing_transactions import (
         IssuingTransactionsListParamsCreated,
@@ -252,7 +260,6 @@ _GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
     "get",
     "/v1/issuing/transactions",
     S.ListPage(S.Model("IssuingTransaction")),
-    encoding="query",
     kinds={
         "card": ("str",),
         "cardholder": ("str",),
@@ -271,7 +278,6 @@ _GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     "get",
     "/v1/issuing/transactions/{}",
     S.Model("IssuingTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

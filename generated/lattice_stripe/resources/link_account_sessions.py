@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.link_account_sessions import (
         LinkAccountSessionsCreateParamsAccountHolder,
@@ -188,7 +196,6 @@ _GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operati
     "get",
     "/v1/link_account_sessions/{}",
     S.Model("FinancialConnectionsSession"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.linked_accounts import (
@@ -392,7 +400,6 @@ _GetLinkedAccounts: Operation[ListObject[FinancialConnectionsAccount]] = Operati
     "get",
     "/v1/linked_accounts",
     S.ListPage(S.Model("FinancialConnectionsAccount")),
-    encoding="query",
     kinds={
         "account_holder": ("map",),
         "ending_before": ("str",),
@@ -422,7 +429,6 @@ _GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
     "get",
     "/v1/linked_accounts/{}",
     S.Model("FinancialConnectionsAccount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -434,7 +440,6 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
     "get",
     "/v1/linked_accounts/{}/owners",
     S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
-    encoding="query",
     kinds={
         "ownership": ("str",),
         "ending_before": ("str",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_attempt_record import PaymentAttemptRecord
 
 
@@ -153,7 +161,6 @@ _GetPaymentAttemptRecords: Operation[ListObject[PaymentAttemptRecord]] = Operati
     "get",
     "/v1/payment_attempt_records",
     S.ListPage(S.Model("PaymentAttemptRecord")),
-    encoding="query",
     kinds={
         "payment_record": ("str",),
         "expand": ("seq",),
@@ -169,7 +176,6 @@ _GetPaymentAttemptRecordsId: Operation[PaymentAttemptRecord] = Operation(
     "get",
     "/v1/payment_attempt_records/{}",
     S.Model("PaymentAttemptRecord"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

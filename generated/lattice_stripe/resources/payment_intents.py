@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_intent import PaymentIntent
     from ..models.payment_intent_amount_details_line_item import PaymentIntentAmountDetailsLineItem
     from ..params.payment_intents import (
@@ -2814,7 +2822,6 @@ _GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
     "get",
     "/v1/payment_intents",
     S.ListPage(S.Model("PaymentIntent")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "customer": ("str",),
@@ -2832,7 +2839,6 @@ _GetPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
     "get",
     "/v1/payment_intents/{}",
     S.Model("PaymentIntent"),
-    encoding="query",
     kinds={
         "client_secret": ("str",),
         "expand": ("seq",),
@@ -2845,7 +2851,6 @@ _GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
     "get",
     "/v1/payment_intents/search",
     S.SearchPage(S.Model("PaymentIntent")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -2941,7 +2946,6 @@ _GetPaymentIntentsIntentAmountDetailsLineItems: Operation[ListObject[PaymentInte
         "get",
         "/v1/payment_intents/{}/amount_details_line_items",
         S.ListPage(S.Model("PaymentIntentAmountDetailsLineItem")),
-        encoding="query",
         kinds={
             "ending_before": ("str",),
             "expand": ("seq",),

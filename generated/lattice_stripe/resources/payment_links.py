@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.item import Item
     from ..models.payment_link import PaymentLink
     from ..params.payment_links import (
@@ -1152,7 +1160,6 @@ _GetPaymentLinks: Operation[ListObject[PaymentLink]] = Operation(
     "get",
     "/v1/payment_links",
     S.ListPage(S.Model("PaymentLink")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "ending_before": ("str",),
@@ -1168,7 +1175,6 @@ _GetPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
     "get",
     "/v1/payment_links/{}",
     S.Model("PaymentLink"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1215,7 +1221,6 @@ _GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
     "get",
     "/v1/payment_links/{}/line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_method_configuration import PaymentMethodConfiguration
     from ..params.payment_method_configurations import (
         PaymentMethodConfigurationsCreateParamsAcssDebit,
@@ -1986,7 +1994,6 @@ _GetPaymentMethodConfigurations: Operation[ListObject[PaymentMethodConfiguration
     "get",
     "/v1/payment_method_configurations",
     S.ListPage(S.Model("PaymentMethodConfiguration")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "application": ("str",),
@@ -2003,7 +2010,6 @@ _GetPaymentMethodConfigurationsConfiguration: Operation[PaymentMethodConfigurati
     "get",
     "/v1/payment_method_configurations/{}",
     S.Model("PaymentMethodConfiguration"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_method_domain import PaymentMethodDomain
 
 
@@ -367,7 +375,6 @@ _GetPaymentMethodDomains: Operation[ListObject[PaymentMethodDomain]] = Operation
     "get",
     "/v1/payment_method_domains",
     S.ListPage(S.Model("PaymentMethodDomain")),
-    encoding="query",
     kinds={
         "domain_name": ("str",),
         "enabled": ("bool",),
@@ -384,7 +391,6 @@ _GetPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Op
     "get",
     "/v1/payment_method_domains/{}",
     S.Model("PaymentMethodDomain"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
         PaymentMethodsCreateParamsAcssDebit,
@@ -1369,7 +1377,6 @@ _GetPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
     "get",
     "/v1/payment_methods",
     S.ListPage(S.Model("PaymentMethod")),
-    encoding="query",
     kinds={
         "allow_redisplay": ("str",),
         "customer": ("str",),
@@ -1388,7 +1395,6 @@ _GetPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
     "get",
     "/v1/payment_methods/{}",
     S.Model("PaymentMethod"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

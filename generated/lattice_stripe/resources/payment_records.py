@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payment_record import PaymentRecord
     from ..params.payment_records import (
         PaymentRecordsReportPaymentAttemptInformationalParamsCustomerDetails,
@@ -873,7 +881,6 @@ _GetPaymentRecordsId: Operation[PaymentRecord] = Operation(
     "get",
     "/v1/payment_records/{}",
     S.Model("PaymentRecord"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

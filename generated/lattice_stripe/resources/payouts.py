@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.payout import Payout
     from ..params.payouts import (
         PayoutsListParamsArrivalDate,
@@ -578,7 +586,6 @@ _GetPayouts: Operation[ListObject[Payout]] = Operation(
     "get",
     "/v1/payouts",
     S.ListPage(S.Model("Payout")),
-    encoding="query",
     kinds={
         "arrival_date": ("int", "map"),
         "created": ("int", "map"),
@@ -597,7 +604,6 @@ _GetPayoutsPayout: Operation[Payout] = Operation(
     "get",
     "/v1/payouts/{}",
     S.Model("Payout"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_plan import DeletedPlan
     from ..models.plan import Plan
     from ..params.plans import (
@@ -564,7 +572,6 @@ _DeletePlansPlan: Operation[DeletedPlan] = Operation(
     "delete",
     "/v1/plans/{}",
     S.Model("DeletedPlan"),
-    encoding="query",
 )
 
 _GetPlans: Operation[ListObject[Plan]] = Operation(
@@ -573,7 +580,6 @@ _GetPlans: Operation[ListObject[Plan]] = Operation(
     "get",
     "/v1/plans",
     S.ListPage(S.Model("Plan")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "created": ("int", "map"),
@@ -591,7 +597,6 @@ _GetPlansPlan: Operation[Plan] = Operation(
     "get",
     "/v1/plans/{}",
     S.Model("Plan"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.price import Price
     from ..params.prices import (
         PricesCreateParamsCurrencyOptionsValue,
@@ -694,7 +702,6 @@ _GetPrices: Operation[ListObject[Price]] = Operation(
     "get",
     "/v1/prices",
     S.ListPage(S.Model("Price")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "created": ("int", "map"),
@@ -716,7 +723,6 @@ _GetPricesPrice: Operation[Price] = Operation(
     "get",
     "/v1/prices/{}",
     S.Model("Price"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -728,7 +734,6 @@ _GetPricesSearch: Operation[SearchResult[Price]] = Operation(
     "get",
     "/v1/prices/search",
     S.SearchPage(S.Model("Price")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_product import DeletedProduct
     from ..models.deleted_product_feature import DeletedProductFeature
     from ..models.product import Product
@@ -948,7 +956,6 @@ _DeleteProductsId: Operation[DeletedProduct] = Operation(
     "delete",
     "/v1/products/{}",
     S.Model("DeletedProduct"),
-    encoding="query",
 )
 
 _GetProducts: Operation[ListObject[Product]] = Operation(
@@ -957,7 +964,6 @@ _GetProducts: Operation[ListObject[Product]] = Operation(
     "get",
     "/v1/products",
     S.ListPage(S.Model("Product")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "created": ("int", "map"),
@@ -977,7 +983,6 @@ _GetProductsId: Operation[Product] = Operation(
     "get",
     "/v1/products/{}",
     S.Model("Product"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -989,7 +994,6 @@ _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
     "get",
     "/v1/products/search",
     S.SearchPage(S.Model("Product")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -1042,7 +1046,6 @@ _DeleteProductsProductFeaturesId: Operation[DeletedProductFeature] = Operation(
     "delete",
     "/v1/products/{}/features/{}",
     S.Model("DeletedProductFeature"),
-    encoding="query",
 )
 
 _GetProductsProductFeatures: Operation[ListObject[ProductFeature]] = Operation(
@@ -1051,7 +1054,6 @@ _GetProductsProductFeatures: Operation[ListObject[ProductFeature]] = Operation(
     "get",
     "/v1/products/{}/features",
     S.ListPage(S.Model("ProductFeature")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -1066,7 +1068,6 @@ _GetProductsProductFeaturesId: Operation[ProductFeature] = Operation(
     "get",
     "/v1/products/{}/features/{}",
     S.Model("ProductFeature"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.promotion_code import PromotionCode
     from ..params.promotion_codes import (
         PromotionCodesCreateParamsPromotion,
@@ -442,7 +450,6 @@ _GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
     "get",
     "/v1/promotion_codes",
     S.ListPage(S.Model("PromotionCode")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "code": ("str",),
@@ -463,7 +470,6 @@ _GetPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     "get",
     "/v1/promotion_codes/{}",
     S.Model("PromotionCode"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -1117,7 +1125,6 @@ _GetQuotes: Operation[ListObject[Quote]] = Operation(
     "get",
     "/v1/quotes",
     S.ListPage(S.Model("Quote")),
-    encoding="query",
     kinds={
         "customer": ("str",),
         "customer_account": ("str",),
@@ -1136,7 +1143,6 @@ _GetQuotesQuotePdf: Operation[bytes] = Operation(
     "get",
     "/v1/quotes/{}/pdf",
     S.BINARY,
-    encoding="query",
     base="files",
     kinds={
         "expand": ("seq",),
@@ -1149,7 +1155,6 @@ _GetQuotesQuote: Operation[Quote] = Operation(
     "get",
     "/v1/quotes/{}",
     S.Model("Quote"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1198,7 +1203,6 @@ _GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation
     "get",
     "/v1/quotes/{}/computed_upfront_line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -1213,7 +1217,6 @@ _GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
     "get",
     "/v1/quotes/{}/line_items",
     S.ListPage(S.Model("Item")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
     from ..params.radar_early_fraud_warnings import (
         RadarEarlyFraudWarningsListParamsCreated,
@@ -188,7 +196,6 @@ _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Ope
     "get",
     "/v1/radar/early_fraud_warnings",
     S.ListPage(S.Model("RadarEarlyFraudWarning")),
-    encoding="query",
     kinds={
         "charge": ("str",),
         "created": ("int", "map"),
@@ -206,7 +213,6 @@ _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] 
     "get",
     "/v1/radar/early_fraud_warnings/{}",
     S.Model("RadarEarlyFraudWarning"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

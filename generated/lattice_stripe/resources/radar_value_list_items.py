@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
     from ..params.radar_value_list_items import (
@@ -291,7 +299,6 @@ _DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation
     "delete",
     "/v1/radar/value_list_items/{}",
     S.Model("DeletedRadarValueListItem"),
-    encoding="query",
 )
 
 _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
@@ -300,7 +307,6 @@ _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
     "get",
     "/v1/radar/value_list_items",
     S.ListPage(S.Model("RadarValueListItem")),
-    encoding="query",
     kinds={
         "value_list": ("str",),
         "created": ("int", "map"),
@@ -319,7 +325,6 @@ _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
     "get",
     "/v1/radar/value_list_items/{}",
     S.Model("RadarValueListItem"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

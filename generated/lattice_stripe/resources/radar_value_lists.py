@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
     from ..params.radar_value_lists import (
@@ -421,7 +429,6 @@ _DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(
     "delete",
     "/v1/radar/value_lists/{}",
     S.Model("DeletedRadarValueList"),
-    encoding="query",
 )
 
 _GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
@@ -430,7 +437,6 @@ _GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
     "get",
     "/v1/radar/value_lists",
     S.ListPage(S.Model("RadarValueList")),
-    encoding="query",
     kinds={
         "alias": ("str",),
         "contains": ("str",),
@@ -448,7 +454,6 @@ _GetRadarValueListsValueList: Operation[RadarValueList] = Operation(
     "get",
     "/v1/radar/value_lists/{}",
     S.Model("RadarValueList"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

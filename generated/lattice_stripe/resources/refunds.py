@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.refund import Refund
     from ..params.refunds import (
         RefundsListParamsCreated,
@@ -516,7 +524,6 @@ _GetRefunds: Operation[ListObject[Refund]] = Operation(
     "get",
     "/v1/refunds",
     S.ListPage(S.Model("Refund")),
-    encoding="query",
     kinds={
         "charge": ("str",),
         "created": ("int", "map"),
@@ -534,7 +541,6 @@ _GetRefundsRefund: Operation[Refund] = Operation(
     "get",
     "/v1/refunds/{}",
     S.Model("Refund"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.reporting_report_run import ReportingReportRun
     from ..params.reporting_report_runs import (
         ReportingReportRunsCreateParamsParameters,
@@ -249,7 +257,6 @@ _GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(
     "get",
     "/v1/reporting/report_runs",
     S.ListPage(S.Model("ReportingReportRun")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -265,7 +272,6 @@ _GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
     "get",
     "/v1/reporting/report_runs/{}",
     S.Model("ReportingReportRun"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

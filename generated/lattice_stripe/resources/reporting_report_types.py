@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.reporting_report_type import ReportingReportType
 
 
@@ -129,7 +137,6 @@ _GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation
     "get",
     "/v1/reporting/report_types",
     S.ListPage(S.Model("ReportingReportType")),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -141,7 +148,6 @@ _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
     "get",
     "/v1/reporting/report_types/{}",
     S.Model("ReportingReportType"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

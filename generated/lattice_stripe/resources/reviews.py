@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.review import Review
     from ..params.reviews import (
         ReviewsListParamsCreated,
@@ -229,7 +237,6 @@ _GetReviews: Operation[ListObject[Review]] = Operation(
     "get",
     "/v1/reviews",
     S.ListPage(S.Model("Review")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -245,7 +252,6 @@ _GetReviewsReview: Operation[Review] = Operation(
     "get",
     "/v1/reviews/{}",
     S.Model("Review"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

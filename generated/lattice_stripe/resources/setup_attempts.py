@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.setup_attempt import SetupAttempt
     from ..params.setup_attempts import (
         SetupAttemptsListParamsCreated,
@@ -134,7 +142,6 @@ _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
     "get",
     "/v1/setup_attempts",
     S.ListPage(S.Model("SetupAttempt")),
-    encoding="query",
     kinds={
         "setup_intent": ("str",),
         "created": ("int", "map"),

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.setup_intent import SetupIntent
     from ..params.setup_intents import (
         SetupIntentsConfirmParamsMandateData,
@@ -1304,7 +1312,6 @@ _GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
     "get",
     "/v1/setup_intents",
     S.ListPage(S.Model("SetupIntent")),
-    encoding="query",
     kinds={
         "attach_to_self": ("bool",),
         "created": ("int", "map"),
@@ -1324,7 +1331,6 @@ _GetSetupIntentsIntent: Operation[SetupIntent] = Operation(
     "get",
     "/v1/setup_intents/{}",
     S.Model("SetupIntent"),
-    encoding="query",
     kinds={
         "client_secret": ("str",),
         "expand": ("seq",),

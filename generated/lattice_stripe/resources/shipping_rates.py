@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
         ShippingRatesCreateParamsDeliveryEstimate,
@@ -400,7 +408,6 @@ _GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
     "get",
     "/v1/shipping_rates",
     S.ListPage(S.Model("ShippingRate")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "created": ("int", "map"),
@@ -418,7 +425,6 @@ _GetShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
     "get",
     "/v1/shipping_rates/{}",
     S.Model("ShippingRate"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

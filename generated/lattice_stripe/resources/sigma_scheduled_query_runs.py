@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.scheduled_query_run import ScheduledQueryRun
 
 
@@ -159,7 +167,6 @@ _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operatio
     "get",
     "/v1/sigma/scheduled_query_runs",
     S.ListPage(S.Model("ScheduledQueryRun")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -174,7 +181,6 @@ _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Ope
     "get",
     "/v1/sigma/scheduled_query_runs/{}",
     S.Model("ScheduledQueryRun"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
     from ..models.source_transaction import SourceTransaction
@@ -692,7 +700,6 @@ _GetSourcesSource: Operation[Source] = Operation(
     "get",
     "/v1/sources/{}",
     S.Model("Source"),
-    encoding="query",
     kinds={
         "client_secret": ("str",),
         "expand": ("seq",),
@@ -742,7 +749,6 @@ _GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandat
     "get",
     "/v1/sources/{}/mandate_notifications/{}",
     S.Model("SourceMandateNotification"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -754,7 +760,6 @@ _GetSourcesSourceSourceTransactions: Operation[ListObject[SourceTransaction]] = 
     "get",
     "/v1/sources/{}/source_transactions",
     S.ListPage(S.Model("SourceTransaction")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -769,7 +774,6 @@ _GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransactio
     "get",
     "/v1/sources/{}/source_transactions/{}",
     S.Model("SourceTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
     from ..params.subscription_items import (
@@ -620,7 +628,6 @@ _DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
     "delete",
     "/v1/subscription_items/{}",
     S.Model("DeletedSubscriptionItem"),
-    encoding="query",
     kinds={
         "clear_usage": ("bool",),
         "payment_behavior": ("str",),
@@ -635,7 +642,6 @@ _GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
     "get",
     "/v1/subscription_items",
     S.ListPage(S.Model("SubscriptionItem")),
-    encoding="query",
     kinds={
         "subscription": ("str",),
         "ending_before": ("str",),
@@ -652,7 +658,6 @@ _GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
     "get",
     "/v1/subscription_items/{}",
     S.Model("SubscriptionItem"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
         SubscriptionSchedulesCreateParamsBillingMode,
@@ -641,7 +649,6 @@ _GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operati
     "get",
     "/v1/subscription_schedules",
     S.ListPage(S.Model("SubscriptionSchedule")),
-    encoding="query",
     kinds={
         "canceled_at": ("int", "map"),
         "completed_at": ("int", "map"),
@@ -675,7 +682,6 @@ _GetSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     "get",
     "/v1/subscription_schedules/{}",
     S.Model("SubscriptionSchedule"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_discount import DeletedDiscount
     from ..models.subscription import Subscription
     from ..params.subscriptions import (
@@ -1627,7 +1635,6 @@ _DeleteSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
     "delete",
     "/v1/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "cancellation_details": ("map",),
         "expand": ("seq",),
@@ -1700,7 +1707,6 @@ _GetSubscriptions: Operation[ListObject[Subscription]] = Operation(
     "get",
     "/v1/subscriptions",
     S.ListPage(S.Model("Subscription")),
-    encoding="query",
     kinds={
         "automatic_tax": ("map",),
         "collection_method": ("str",),
@@ -1752,7 +1758,6 @@ _GetSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
     "get",
     "/v1/subscriptions/{}",
     S.Model("Subscription"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -1764,7 +1769,6 @@ _GetSubscriptionsSearch: Operation[SearchResult[Subscription]] = Operation(
     "get",
     "/v1/subscriptions/search",
     S.SearchPage(S.Model("Subscription")),
-    encoding="query",
     kinds={
         "query": ("str",),
         "expand": ("seq",),
@@ -1834,7 +1838,6 @@ _DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = 
     "delete",
     "/v1/subscriptions/{}/discount",
     S.Model("DeletedDiscount"),
-    encoding="query",
 )
 
 

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.tax_calculation import TaxCalculation
     from ..models.tax_calculation_line_item import TaxCalculationLineItem
     from ..params.tax_calculations import (
@@ -309,7 +317,6 @@ _GetTaxCalculationsCalculation: Operation[TaxCalculation] = Operation(
     "get",
     "/v1/tax/calculations/{}",
     S.Model("TaxCalculation"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -321,7 +328,6 @@ _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLine
     "get",
     "/v1/tax/calculations/{}/line_items",
     S.ListPage(S.Model("TaxCalculationLineItem")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

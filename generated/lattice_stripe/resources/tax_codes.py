@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.tax_code import TaxCode
 
 
@@ -163,7 +171,6 @@ _GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
     "get",
     "/v1/tax_codes",
     S.ListPage(S.Model("TaxCode")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -178,7 +185,6 @@ _GetTaxCodesId: Operation[TaxCode] = Operation(
     "get",
     "/v1/tax_codes/{}",
     S.Model("TaxCode"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_tax_id import DeletedTaxId
     from ..models.tax_id import TaxId
     from ..params.tax_ids import (
@@ -547,7 +555,6 @@ _DeleteTaxIdsId: Operation[DeletedTaxId] = Operation(
     "delete",
     "/v1/tax_ids/{}",
     S.Model("DeletedTaxId"),
-    encoding="query",
 )
 
 _GetTaxIds: Operation[ListObject[TaxId]] = Operation(
@@ -556,7 +563,6 @@ _GetTaxIds: Operation[ListObject[TaxId]] = Operation(
     "get",
     "/v1/tax_ids",
     S.ListPage(S.Model("TaxId")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -572,7 +578,6 @@ _GetTaxIdsId: Operation[TaxId] = Operation(
     "get",
     "/v1/tax_ids/{}",
     S.Model("TaxId"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
         TaxRatesListParamsCreated,
@@ -510,7 +518,6 @@ _GetTaxRates: Operation[ListObject[TaxRate]] = Operation(
     "get",
     "/v1/tax_rates",
     S.ListPage(S.Model("TaxRate")),
-    encoding="query",
     kinds={
         "active": ("bool",),
         "created": ("int", "map"),
@@ -528,7 +535,6 @@ _GetTaxRatesTaxRate: Operation[TaxRate] = Operation(
     "get",
     "/v1/tax_rates/{}",
     S.Model("TaxRate"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.tax_registration import TaxRegistration
     from ..params.tax_registrations import (
         TaxRegistrationsCreateParamsCountryOptions,
@@ -334,7 +342,6 @@ _GetTaxRegistrations: Operation[ListObject[TaxRegistration]] = Operation(
     "get",
     "/v1/tax/registrations",
     S.ListPage(S.Model("TaxRegistration")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -350,7 +357,6 @@ _GetTaxRegistrationsId: Operation[TaxRegistration] = Operation(
     "get",
     "/v1/tax/registrations/{}",
     S.Model("TaxRegistration"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

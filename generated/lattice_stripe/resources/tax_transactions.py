@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
     from ..params.tax_transactions import (
@@ -424,7 +432,6 @@ _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
     "get",
     "/v1/tax/transactions/{}",
     S.Model("TaxTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -436,7 +443,6 @@ _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLine
     "get",
     "/v1/tax/transactions/{}/line_items",
     S.ListPage(S.Model("TaxTransactionLineItem")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
     from ..params.terminal_configurations import (
@@ -593,7 +601,6 @@ _DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfigurati
     "delete",
     "/v1/terminal/configurations/{}",
     S.Model("DeletedTerminalConfiguration"),
-    encoding="query",
 )
 
 _GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Operation(
@@ -602,7 +609,6 @@ _GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Opera
     "get",
     "/v1/terminal/configurations",
     S.ListPage(S.Model("TerminalConfiguration")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -619,7 +625,6 @@ _GetTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Delet
         "get",
         "/v1/terminal/configurations/{}",
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
-        encoding="query",
         kinds={
             "expand": ("seq",),
         },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
     from ..params.terminal_locations import (
@@ -450,7 +458,6 @@ _DeleteTerminalLocationsLocation: Operation[DeletedTerminalLocation] = Operation
     "delete",
     "/v1/terminal/locations/{}",
     S.Model("DeletedTerminalLocation"),
-    encoding="query",
 )
 
 _GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
@@ -459,7 +466,6 @@ _GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
     "get",
     "/v1/terminal/locations",
     S.ListPage(S.Model("TerminalLocation")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -474,7 +480,6 @@ _GetTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocat
     "get",
     "/v1/terminal/locations/{}",
     S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

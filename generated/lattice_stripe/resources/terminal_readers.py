@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_terminal_reader import DeletedTerminalReader
     from ..models.terminal_reader import TerminalReader
     from ..params.terminal_readers import (
@@ -1041,7 +1049,6 @@ _DeleteTerminalReadersReader: Operation[DeletedTerminalReader] = Operation(
     "delete",
     "/v1/terminal/readers/{}",
     S.Model("DeletedTerminalReader"),
-    encoding="query",
 )
 
 _GetTerminalReaders: Operation[ListObject[TerminalReader]] = Operation(
@@ -1050,7 +1057,6 @@ _GetTerminalReaders: Operation[ListObject[TerminalReader]] = Operation(
     "get",
     "/v1/terminal/readers",
     S.ListPage(S.Model("TerminalReader")),
-    encoding="query",
     kinds={
         "device_type": ("str",),
         "ending_before": ("str",),
@@ -1128,7 +1134,6 @@ _GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = O
     "get",
     "/v1/terminal/readers/{}",
     S.OneOf("TerminalReader", "DeletedTerminalReader"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

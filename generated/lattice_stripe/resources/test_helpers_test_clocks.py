@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
@@ -344,7 +352,6 @@ _DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = 
     "delete",
     "/v1/test_helpers/test_clocks/{}",
     S.Model("DeletedTestHelpersTestClock"),
-    encoding="query",
 )
 
 _GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operation(
@@ -353,7 +360,6 @@ _GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operati
     "get",
     "/v1/test_helpers/test_clocks",
     S.ListPage(S.Model("TestHelpersTestClock")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -368,7 +374,6 @@ _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
     "get",
     "/v1/test_helpers/test_clocks/{}",
     S.Model("TestHelpersTestClock"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.topup import Topup
     from ..params.topups import (
         TopupsListParamsAmount,
@@ -452,7 +460,6 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
     "get",
     "/v1/topups",
     S.ListPage(S.Model("Topup")),
-    encoding="query",
     kinds={
         "amount": ("int", "map"),
         "created": ("int", "map"),
@@ -480,7 +487,6 @@ _GetTopupsTopup: Operation[Topup] = Operation(
     "get",
     "/v1/topups/{}",
     S.Model("Topup"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
     from ..params.transfers import (
@@ -758,7 +766,6 @@ _GetTransfers: Operation[ListObject[Transfer]] = Operation(
     "get",
     "/v1/transfers",
     S.ListPage(S.Model("Transfer")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "destination": ("str",),
@@ -776,7 +783,6 @@ _GetTransfersTransfer: Operation[Transfer] = Operation(
     "get",
     "/v1/transfers/{}",
     S.Model("Transfer"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -822,7 +828,6 @@ _GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
     "get",
     "/v1/transfers/{}/reversals",
     S.ListPage(S.Model("TransferReversal")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -837,7 +842,6 @@ _GetTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
     "get",
     "/v1/transfers/{}/reversals/{}",
     S.Model("TransferReversal"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

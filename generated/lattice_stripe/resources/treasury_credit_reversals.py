@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
 
@@ -257,7 +265,6 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
     "get",
     "/v1/treasury/credit_reversals",
     S.ListPage(S.Model("TreasuryCreditReversal")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -276,7 +283,6 @@ _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = O
     "get",
     "/v1/treasury/credit_reversals/{}",
     S.Model("TreasuryCreditReversal"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
 
@@ -261,7 +269,6 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
     "get",
     "/v1/treasury/debit_reversals",
     S.ListPage(S.Model("TreasuryDebitReversal")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -281,7 +288,6 @@ _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Oper
     "get",
     "/v1/treasury/debit_reversals/{}",
     S.Model("TreasuryDebitReversal"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from ..params.treasury_financial_accounts import (
@@ -609,7 +617,6 @@ _GetTreasuryFinancialAccounts: Operation[ListObject[TreasuryFinancialAccount]] =
     "get",
     "/v1/treasury/financial_accounts",
     S.ListPage(S.Model("TreasuryFinancialAccount")),
-    encoding="query",
     kinds={
         "created": ("int", "map"),
         "ending_before": ("str",),
@@ -626,7 +633,6 @@ _GetTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccoun
     "get",
     "/v1/treasury/financial_accounts/{}",
     S.Model("TreasuryFinancialAccount"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },
@@ -655,7 +661,6 @@ _GetTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinanci
         "get",
         "/v1/treasury/financial_accounts/{}/features",
         S.Model("TreasuryFinancialAccountFeatures"),
-        encoding="query",
         kinds={
             "expand": ("seq",),
         },

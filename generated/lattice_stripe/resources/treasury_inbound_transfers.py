@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
 
@@ -362,7 +370,6 @@ _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = O
     "get",
     "/v1/treasury/inbound_transfers",
     S.ListPage(S.Model("TreasuryInboundTransfer")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -380,7 +387,6 @@ _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
     "get",
     "/v1/treasury/inbound_transfers/{}",
     S.Model("TreasuryInboundTransfer"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.treasury_outbound_payments import (
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData,
@@ -428,7 +436,6 @@ _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = O
     "get",
     "/v1/treasury/outbound_payments",
     S.ListPage(S.Model("TreasuryOutboundPayment")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "created": ("int", "map"),
@@ -448,7 +455,6 @@ _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
     "get",
     "/v1/treasury/outbound_payments/{}",
     S.Model("TreasuryOutboundPayment"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

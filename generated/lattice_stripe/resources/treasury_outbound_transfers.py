@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodData,
@@ -394,7 +402,6 @@ _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] =
     "get",
     "/v1/treasury/outbound_transfers",
     S.ListPage(S.Model("TreasuryOutboundTransfer")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -412,7 +419,6 @@ _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfe
     "get",
     "/v1/treasury/outbound_transfers/{}",
     S.Model("TreasuryOutboundTransfer"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
         TreasuryReceivedCreditsListParamsLinkedFlows,
@@ -184,7 +192,6 @@ _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Ope
     "get",
     "/v1/treasury/received_credits",
     S.ListPage(S.Model("TreasuryReceivedCredit")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -203,7 +210,6 @@ _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
     "get",
     "/v1/treasury/received_credits/{}",
     S.Model("TreasuryReceivedCredit"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
 
@@ -175,7 +183,6 @@ _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Opera
     "get",
     "/v1/treasury/received_debits",
     S.ListPage(S.Model("TreasuryReceivedDebit")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "ending_before": ("str",),
@@ -193,7 +200,6 @@ _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
     "get",
     "/v1/treasury/received_debits/{}",
     S.Model("TreasuryReceivedDebit"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
         TreasuryTransactionEntriesListParamsCreated,
@@ -197,7 +205,6 @@ _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] 
     "get",
     "/v1/treasury/transaction_entries",
     S.ListPage(S.Model("TreasuryTransactionEntry")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "created": ("int", "map"),
@@ -218,7 +225,6 @@ _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operatio
     "get",
     "/v1/treasury/transaction_entries/{}",
     S.Model("TreasuryTransactionEntry"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
         TreasuryTransactionsListParamsCreated,
@@ -201,7 +209,6 @@ _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation
     "get",
     "/v1/treasury/transactions",
     S.ListPage(S.Model("TreasuryTransaction")),
-    encoding="query",
     kinds={
         "financial_account": ("str",),
         "created": ("int", "map"),
@@ -222,7 +229,6 @@ _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
     "get",
     "/v1/treasury/transactions/{}",
     S.Model("TreasuryTransaction"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

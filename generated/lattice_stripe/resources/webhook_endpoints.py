@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.objects.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from .._runtime.objects.pages import (
+        AsyncListObject,
+        AsyncSearchResult,
+        AsyncV2ListObject,
+        ListObject,
+        SearchResult,
+        V2ListObject,
+    )
     from .._runtime.http.options import FileInput, RequestOptions, SequenceNotStr
+    from .._runtime.objects.models import UnknownObject
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
 
@@ -1690,7 +1698,6 @@ _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Oper
     "delete",
     "/v1/webhook_endpoints/{}",
     S.Model("DeletedWebhookEndpoint"),
-    encoding="query",
 )
 
 _GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
@@ -1699,7 +1706,6 @@ _GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
     "get",
     "/v1/webhook_endpoints",
     S.ListPage(S.Model("WebhookEndpoint")),
-    encoding="query",
     kinds={
         "ending_before": ("str",),
         "expand": ("seq",),
@@ -1714,7 +1720,6 @@ _GetWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
     "get",
     "/v1/webhook_endpoints/{}",
     S.Model("WebhookEndpoint"),
-    encoding="query",
     kinds={
         "expand": ("seq",),
     },

@@ -42,6 +42,9 @@ DELETED_OBJECT_CLASSES: dict[str, str] = {
 }
 """The `object` value of a deleted resource (``"deleted": true``) -> its model class name."""
 
+V2_ERROR_CLASSES: dict[str, str] = {}
+"""A v2 error's `code` -> the model of its `v2.error.<code>` schema ("": the generic one)."""
+
 
 def __getattr__(name: str) -> Any:
     module = MODULES.get(name)
