@@ -63,8 +63,11 @@ check-specs: $(STAMP)
 update-spec: $(STAMP)
 	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)") $(if $(SPEC_PATH),--path "$(SPEC_PATH)")
 
+# Two workers (pytest-xdist; CI's machine has two cores), a test file or an xdist_group at a
+# time: see pytest_xdist_make_scheduler in tests/conftest.py. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: links
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # The real-spec drift runs (tests marked `drift`, deselected by `make test`); CI runs them.
 test-drift: links

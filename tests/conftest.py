@@ -6,11 +6,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from codegen import spec as spec_mod
 from lattice_stripe import AsyncStripeClient, StripeClient
 from tests import shared
 from tests.stripe_server import StripeServer
+
+# No property depends on how busy the machine is: no per-example deadline, no too_slow health
+# check (a test's own settings that list health checks to suppress name too_slow as well).
+settings.register_profile("lattice", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("lattice")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``make test`` runs pytest-xdist workers with ``--dist loadgroup``, handing out a test
+    file at a time (its module fixtures are built once) or, for tests marked ``xdist_group``,
+    the whole group: one worker starts the PostgreSQL server, one stripe-mock."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FileOrGroup(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            group = super()._split_scope(nodeid)
+            return nodeid.split("::", 1)[0] if group == nodeid else group
+
+    return FileOrGroup(config, log)
 
 
 @pytest.fixture

@@ -5,11 +5,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lattice_stripe._runtime.webhooks.ledger import AppliedEvent, Claim
 from tests.ledger.worker import ledger_for
+
+pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
 
 LEASE = 10.0
 EVENTS = ["a", "b"]
@@ -59,7 +62,11 @@ _now = [0.0]
 _ledgers: dict[tuple[str, str], Any] = {}  # one connection per store for all examples
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations)
 @example(ops=[("claim", "a", "w1"), ("wait", LEASE, ""), ("claim", "a", "w2")])  # the lease's last instant
 @example(ops=[("claim", "a", "w1"), ("wait", LEASE + 1, ""), ("claim", "a", "w2"), ("complete", "a", "w1")])
