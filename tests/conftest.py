@@ -23,7 +23,8 @@ settings.load_profile("lattice")
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``make test`` runs pytest-xdist workers with ``--dist loadgroup``, handing out a test
     file at a time (its module fixtures are built once) or, for tests marked ``xdist_group``,
-    the whole group: one worker starts the PostgreSQL server, one stripe-mock."""
+    the whole group: one worker starts the PostgreSQL server, one stripe-mock, one fills the
+    mypy cache."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -56,6 +57,13 @@ async def aclient(server: StripeServer) -> AsyncStripeClient:
     c = AsyncStripeClient("sk_test_123456789012345678", base_url=server.url, files_base_url=server.url)
     yield c
     await c.aclose()
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for the runs that check scripts against the dev install: the first one
+    analyses lattice_stripe, the others only their scripts (their files are one xdist_group)."""
+    return tmp_path_factory.mktemp("mypy-cache")
 
 
 # -- data from ../shared (see tests/shared.py): the only way tests reach it ----------------
