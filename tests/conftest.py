@@ -19,20 +19,26 @@ settings.register_profile("lattice", deadline=None, suppress_health_check=[Healt
 settings.load_profile("lattice")
 
 
+# Test files sharing a session fixture too costly to build twice, each group run by one worker.
+SHARED_SESSION = {
+    "postgres": ("tests/ledger/",),  # the PostgreSQL server
+    "stripe-mock": tuple(f"tests/testing/test_{n}.py" for n in ("examples", "notebook", "stripe_mock")),
+    "mypy": ("tests/test_first_hour_typing.py", "tests/test_page_flavours.py"),  # mypy_cache
+}
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``make test`` runs pytest-xdist workers with ``--dist loadgroup``, handing out a test
-    file at a time (its module fixtures are built once) or, for tests marked ``xdist_group``,
-    the whole group: one worker starts the PostgreSQL server, one stripe-mock, one fills the
-    mypy cache."""
-    if config.getvalue("dist") != "loadgroup":
+    """``make test`` runs pytest-xdist workers with ``--dist loadfile``: each is handed a test
+    file at a time (its module fixtures are built once), or a whole SHARED_SESSION group."""
+    if config.getvalue("dist") != "loadfile":
         return None
-    from xdist.scheduler import LoadGroupScheduling
+    from xdist.scheduler import LoadScopeScheduling
 
-    class FileOrGroup(LoadGroupScheduling):
+    class FileOrGroup(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            group = super()._split_scope(nodeid)
-            return nodeid.split("::", 1)[0] if group == nodeid else group
+            path = nodeid.split("::", 1)[0]
+            return next((name for name, files in SHARED_SESSION.items() if path.startswith(files)), path)
 
     return FileOrGroup(config, log)
 
@@ -62,7 +68,7 @@ async def aclient(server: StripeServer) -> AsyncStripeClient:
 @pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One mypy cache for the runs that check scripts against the dev install: the first one
-    analyses lattice_stripe, the others only their scripts (their files are one xdist_group)."""
+    analyses lattice_stripe, the others only their scripts (one worker runs them all)."""
     return tmp_path_factory.mktemp("mypy-cache")
 
 

@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("mypy")  # one mypy cache for the dev install (tests/conftest.py)
-
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "tests" / "typing_scripts"
 GUIDE = ROOT / "docs" / "guides" / "webhooks-frameworks.md"

@@ -29,8 +29,6 @@ from lattice_stripe import (
 from lattice_stripe.models import Customer
 from tests.stripe_server import Reply, StripeServer
 
-pytestmark = pytest.mark.xdist_group("mypy")  # one mypy cache for the dev install (tests/conftest.py)
-
 SCRIPT = Path(__file__).resolve().parent / "typing_scripts" / "page_flavours.py"
 
 

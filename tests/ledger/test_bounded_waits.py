@@ -29,8 +29,6 @@ from lattice_stripe import (
 from lattice_stripe._runtime.webhooks.ledger import DEFAULT_TIMEOUT, TABLE
 from tests.ledger.worker import SECRET, delivery, ledger_for, send
 
-pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
-
 BOUND = 60  # seconds: a safety net for a hang, not a timing threshold
 UNAVAILABLE = (500, "ledger_unavailable")
 

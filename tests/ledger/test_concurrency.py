@@ -16,13 +16,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from lattice_stripe import WebhookRouter
 from lattice_stripe._runtime.webhooks.ledger import DEFAULT_LEASE
 from tests.ledger.worker import delivery, ledger_for, send
-
-pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
 
 PROCESSES = 4
 EVENTS = 500

@@ -12,8 +12,6 @@ from lattice_stripe._runtime.webhooks.ledger import AppliedEvent, Claim, SQLiteL
 from lattice_stripe._runtime.webhooks.ledger_postgres import AsyncPostgresLedger, PostgresLedger
 from tests.ledger.worker import SECRET, delivery, ledger_for, send
 
-pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
-
 APPLIED = (200, {"received": True})
 DUPLICATE = (200, {"received": True, "duplicate": True})
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lattice_stripe._runtime.webhooks.ledger import AppliedEvent, Claim
 from tests.ledger.worker import ledger_for
-
-pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
 
 LEASE = 10.0
 EVENTS = ["a", "b"]

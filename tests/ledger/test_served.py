@@ -21,8 +21,6 @@ from tests.ledger.worker import delivery
 from tests.webhooks.helpers import SECRET
 from tests.webhooks.test_apps import uvicorn_server, wsgiref_server
 
-pytestmark = pytest.mark.xdist_group("postgres")  # one PostgreSQL server (see tests/conftest.py)
-
 SETUPS: dict[str, tuple[Callable[[WebhookRouter], Any], Callable[[Path, Callable[[], str]], Any]]] = {
     "asgi-async-postgres": (lambda r: uvicorn_server(r.asgi()), lambda tmp, dsn: AsyncPostgresLedger(dsn())),
     "asgi-sqlite": (lambda r: uvicorn_server(r.asgi()), lambda tmp, dsn: SQLiteLedger(tmp / "l.sqlite3")),

@@ -12,8 +12,6 @@ import pytest
 
 from lattice_stripe.overrides import GuardWarning
 
-pytestmark = pytest.mark.xdist_group("stripe-mock")  # one stripe-mock (see tests/conftest.py)
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RECIPES = sorted(p.stem for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
 

@@ -9,8 +9,6 @@ import pytest
 
 from tests.testing import notebook
 
-pytestmark = pytest.mark.xdist_group("stripe-mock")  # one stripe-mock (see tests/conftest.py)
-
 
 @pytest.fixture(scope="module")
 def committed() -> object:

@@ -26,13 +26,10 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from lattice_stripe.testing import FakeStripe
 
 from .corpus import corpus
-
-pytestmark = pytest.mark.xdist_group("stripe-mock")  # one stripe-mock (see tests/conftest.py)
 
 HEADERS = {"Authorization": "Bearer sk_test_123"}
 UNION = "could not validate against any of the constraints"
