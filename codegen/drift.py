@@ -23,6 +23,7 @@ changed, or its target is gone) is reported as ``review`` and always fails.
 
 from __future__ import annotations
 
+import itertools
 import json
 import textwrap
 from collections import Counter
@@ -82,9 +83,6 @@ class Report:
 
     def failing(self, fail_on: str) -> bool:
         return any(c.breaking or fail_on == "any" for c in self.changes)
-
-    def counts(self, group: str | None = None) -> Counter[tuple[str, str]]:
-        return Counter((c.action, c.kind) for c in self.changes if group in (None, c.group))
 
 
 @attrs.frozen
@@ -331,11 +329,9 @@ def _ordered(report: Report) -> list[Change]:
     return sorted(report.changes, key=key)
 
 
-def _groups(report: Report) -> list[tuple[str, int, list[Change]]]:
-    """Each group that has changes: its name, its number of changes, its lines for people."""
-    ordered = _ordered(report)
-    sizes = Counter(c.group for c in ordered)
-    return [(g, sizes[g], _grouped(c for c in ordered if c.group == g)) for g in GROUPS if sizes[g]]
+def _groups(report: Report) -> list[tuple[str, list[Change]]]:
+    """Each group that has changes, with its changes in report order."""
+    return [(g, list(changes)) for g, changes in itertools.groupby(_ordered(report), lambda c: c.group)]
 
 
 def _grouped(changes: Iterable[Change]) -> list[Change]:
@@ -373,9 +369,9 @@ def _header(report: Report) -> list[str]:
     return [f"spec:    {report.spec}", f"package: {report.package}"]
 
 
-def _kinds(report: Report, group: str) -> str:
-    """A group's changes counted by action and kind, in report order: "16 removed operation, ..."."""
-    counts = report.counts(group)
+def _kinds(changes: Iterable[Change]) -> str:
+    """Changes counted by action and kind, in report order: "16 removed operation, ..."."""
+    counts = Counter((c.action, c.kind) for c in changes)
     return ", ".join(f"{counts[a, k]} {a} {k}" for a, k in sorted(counts, key=lambda ak: _kind_order(*ak)))
 
 
@@ -393,26 +389,31 @@ def _text(report: Report) -> str:
         return "\n".join([*lines, "No drift: the package exposes exactly what the spec describes."])
     groups = _groups(report)
     lines.append(f"SUMMARY: {summary(report)}")
-    for g, n, _ in groups:
-        counts = _kinds(report, g).replace(" ", "\xa0").replace(",\xa0", ", ")  # break between counts only
-        wrapped = textwrap.wrap(counts, 100, initial_indent=f"  {g:<8} {n:>5}  ", subsequent_indent=" " * 18)
+    for g, changes in groups:
+        counts = _kinds(changes).replace(" ", "\xa0").replace(",\xa0", ", ")  # break between counts only
+        wrapped = textwrap.wrap(
+            counts, 100, initial_indent=f"  {g:<8} {len(changes):>5}  ", subsequent_indent=" " * 18
+        )
         lines += [line.replace("\xa0", " ") for line in wrapped]
     lines += textwrap.wrap(f"({_legend()})", 100, initial_indent="  ", subsequent_indent="   ")
-    for group, size, changes in groups:
-        lines += ["", f"{group.upper()} ({GROUP_MEANING[group]}): {size}"]
-        lines += [f"  {_mark(c):<8}  {c.action:<7}  {c.kind:<10}  {c.where}  {c.detail}" for c in changes]
+    for group, changes in groups:
+        lines += ["", f"{group.upper()} ({GROUP_MEANING[group]}): {len(changes)}"]
+        lines += [
+            f"  {_mark(c):<8}  {c.action:<7}  {c.kind:<10}  {c.where}  {c.detail}" for c in _grouped(changes)
+        ]
     lines += ["", "Run `make generate` to bring the package in line with the spec (never edit generated/)."]
     return "\n".join(lines)
 
 
 def _json(report: Report) -> str:
-    groups = {
+    groups = _groups(report)
+    summaries = {
         g: {
-            "changes": n,
-            "breaking": sum(c.breaking for c in report.changes if c.group == g),
-            "by kind": {f"{a} {k}": count for (a, k), count in sorted(report.counts(g).items())},
+            "changes": len(changes),
+            "breaking": sum(c.breaking for c in changes),
+            "by kind": dict(sorted(Counter(f"{c.action} {c.kind}" for c in changes).items())),
         }
-        for g, n, _ in _groups(report)
+        for g, changes in groups
     }
     return json.dumps(
         {
@@ -421,9 +422,11 @@ def _json(report: Report) -> str:
             "summary": {
                 "differences": len(report.changes),
                 "breaking": sum(c.breaking for c in report.changes),
-                "groups": groups,
+                "groups": summaries,
             },
-            "changes": [{**attrs.asdict(c), "group": c.group} for c in _ordered(report)],
+            "changes": [
+                {**attrs.asdict(c, recurse=False), "group": g} for g, changes in groups for c in changes
+            ],
         },
         indent=2,
     )
@@ -434,12 +437,13 @@ def _markdown(report: Report) -> str:
     if not report.changes:
         return "\n".join([*lines, "No drift."])
     lines += ["### Summary", "", summary(report), "", "| group | changes | by kind |", "|---|---|---|"]
-    lines += [f"| {g} | {n} | {_kinds(report, g)} |" for g, n, _ in _groups(report)]
+    groups = _groups(report)
+    lines += [f"| {g} | {len(changes)} | {_kinds(changes)} |" for g, changes in groups]
     lines += ["", _md(_legend())]
-    for group, size, changes in _groups(report):
+    for group, changes in groups:
         lines += [
             "",
-            f"### {group.capitalize()}: {size} ({GROUP_MEANING[group]})",
+            f"### {group.capitalize()}: {len(changes)} ({GROUP_MEANING[group]})",
             "",
             "| | action | kind | where | detail |",
             "|---|---|---|---|---|",
@@ -447,7 +451,7 @@ def _markdown(report: Report) -> str:
         lines += [
             f"| {'⚠️ breaking' if c.breaking else 'additive'} | {c.action} | {c.kind} | `{c.where}` "
             f"| {_md(c.detail)} |"
-            for c in changes
+            for c in _grouped(changes)
         ]
     return "\n".join(lines)
 
@@ -467,8 +471,8 @@ def _github(report: Report) -> str:
     lines += [
         f"::{'error' if c.breaking else 'warning'} title=API drift, {group} ({c.action} {c.kind})::"
         + escape(f"{c.where}: {c.detail}")
-        for group, _, changes in _groups(report)
-        for c in changes
+        for group, changes in _groups(report)
+        for c in _grouped(changes)
     ]
     return "\n".join(lines)
 
