@@ -17,7 +17,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from lattice_stripe import AsyncStripeClient, StripeClient
-from lattice_stripe._runtime.errors import APITimeoutError, AuthenticationError, InvalidRequestError
+from lattice_stripe._runtime.errors import (
+    APITimeoutError,
+    AuthenticationError,
+    InvalidArgumentError,
+    InvalidRequestError,
+)
 from lattice_stripe._runtime.http.meter_stream import (
     AsyncMeterEventStream,
     FailedBatch,
@@ -328,3 +333,20 @@ def test_no_token_in_logs_spans_reprs_or_errors(
     for text in texts:
         for secret in (*tokens, API_KEY):
             assert secret not in text, text
+
+
+def test_a_package_without_the_v2_api_says_so_before_any_request(server: StripeServer) -> None:
+    """The stream and ``fetch_event`` use the generated v2 operations; a client of an older API
+    version (here the runtime's bare client, which has no generated namespaces) has none."""
+    from lattice_stripe._runtime.http.client import AsyncBaseClient, SyncBaseClient
+    from lattice_stripe._runtime.webhooks.notifications import EventNotification
+
+    notification = EventNotification(
+        id="evt_1", type="v1.x", created="2026-05-27T00:00:00Z", livemode=False, object="v2.core.event"
+    )
+    for bare in (SyncBaseClient(API_KEY, base_url=server.url), AsyncBaseClient(API_KEY, base_url=server.url)):
+        with pytest.raises(InvalidArgumentError, match="has no v2 meter event stream"):
+            bare.meter_event_stream()
+    with pytest.raises(InvalidArgumentError, match="has no v2 events"):
+        notification.bind(SyncBaseClient(API_KEY, base_url=server.url)).fetch_event()
+    assert server.requests == []

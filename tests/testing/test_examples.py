@@ -38,7 +38,7 @@ EXPECT = {
         "v1 meter event usage_0001: accepted",
         "cancelled usage_0001",
         "stream: 1000 events accepted, 0 not sent, 0 failures",
-        "meter error report for bilmet_",
+        "meter error report for mtr_",
         "router answered 200",
     ],
     "webhook_handling": ["fulfil order for pi_", "router answered 200", "tampered body answers 400"],

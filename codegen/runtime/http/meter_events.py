@@ -18,16 +18,13 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import InvalidArgumentError, StripeError
 
-DEFAULT_METER_EVENTS_BASE_URL = "https://meter-events.stripe.com"
 MAX_BATCH = 100  # Stripe's limit per stream request
-SESSION_PATH = "/v2/billing/meter_event_session"
-STREAM_PATH = "/v2/billing/meter_event_stream"
 SESSION_EXPIRED_CODE = "billing_meter_event_session_expired"
 SESSION_EXPIRED_TYPE = "temporary_session_expired"
 
 Event = dict[str, Any]
 """One event as sent: ``event_name``, ``payload``, ``identifier``, ``timestamp``."""
-C = TypeVar("C")  # the client a session was opened with (sync or async)
+C = TypeVar("C")  # what a session sends through (sync or async)
 
 
 class MeterStreamError(StripeError):
@@ -53,14 +50,14 @@ def session_expired(error: BaseException) -> bool:
 
 
 class Session(Generic[C]):
-    """An open meter event session: the client that sends with its token, and when it expires."""
+    """An open meter event session: what sends with its token, and when it expires."""
 
-    __slots__ = ("client", "expires_at", "id")
+    __slots__ = ("expires_at", "id", "sender")
 
-    def __init__(self, id: str, expires_at: float, client: C) -> None:
+    def __init__(self, id: str, expires_at: float, sender: C) -> None:
         self.id = id
         self.expires_at = expires_at  # Unix seconds
-        self.client = client  # carries the token as its API key (masked in its repr)
+        self.sender = sender  # its client carries the token as API key (masked in every repr)
 
     def __repr__(self) -> str:
         return f"Session(id={self.id!r}, expires_at={self.expires_at!r})"

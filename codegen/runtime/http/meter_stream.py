@@ -11,8 +11,9 @@ lives for minutes. :class:`MeterEventStream` (and :class:`AsyncMeterEventStream`
   or ``flush_interval`` seconds after its oldest event arrived;
 - the session is opened when first needed and renewed ``renew_before`` seconds before it
   expires; a batch refused because the session expired is resent once on a new session;
-- every request goes through the client's pipeline: its retry policy and budget (5xx, 429,
-  connection errors), logging, hooks and tracing (one call span per batch);
+- every request is a generated v2 operation (``client.v2.billing.meter_event_session.create``,
+  ``meter_event_stream.create``) on the client's pipeline: its retry policy and budget (5xx,
+  429, connection errors), logging, hooks and tracing (one call span per batch);
 - a batch that still fails is reported, never dropped: to ``on_error`` if given, and in the
   :class:`StreamReport` that ``close()`` returns.
 
@@ -33,16 +34,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
 from .meter_events import (
-    DEFAULT_METER_EVENTS_BASE_URL,
     DONE,
     MAX_BATCH,
     RENEW,
-    SESSION_PATH,
-    STREAM_PATH,
     Event,
     FailedBatch,
     MeterStreamClosedError,
@@ -61,9 +59,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .client import AsyncBaseClient, SyncBaseClient
-    from .operation import Operation
-
-C = TypeVar("C")
 
 __all__ = [
     "AsyncMeterEventStream",
@@ -77,61 +72,27 @@ __all__ = [
 logger = logging.getLogger("lattice_stripe.meter_stream")
 
 
-def meter_events_url_for(base_url: str) -> str:
-    """The stream follows ``base_url`` (a local server, a proxy) unless it is Stripe itself."""
-    from .config import DEFAULT_BASE_URL
-
-    return DEFAULT_METER_EVENTS_BASE_URL if base_url.rstrip("/") == DEFAULT_BASE_URL else base_url
+# -- how the drivers reach Stripe: the generated v2 operations, through the public client ----
 
 
-# -- how the drivers reach Stripe --------------------------------------------------------------
+def _resources(client: Any) -> tuple[Any, Any]:
+    """``client.v2.billing.meter_event_session`` and ``.meter_event_stream`` (the generated
+    operations: their checks, hosts and response models), or a clear error where the
+    package's API version has no stream."""
+    billing: Any = getattr(getattr(client, "v2", None), "billing", None)
+    if getattr(billing, "meter_event_stream", None) is None:
+        raise InvalidArgumentError(
+            f"{type(client).__name__} has no v2 meter event stream: this package was generated "
+            "from an API version without the v2 billing API"
+        )
+    return billing.meter_event_session, billing.meter_event_stream
 
 
-def _operations() -> tuple[Operation[bytes], Operation[bytes]]:
-    from ..objects.shapes import BINARY
-    from .operation import Operation
-
-    opening: Operation[bytes] = Operation(
-        "PostV2BillingMeterEventSession",
-        "v2.billing.meter_event_session.create",
-        "post",
-        SESSION_PATH,
-        BINARY,
-        encoding="json",
-    )
-    sending: Operation[bytes] = Operation(
-        "PostV2BillingMeterEventStream",
-        "v2.billing.meter_event_stream.create",
-        "post",
-        STREAM_PATH,
-        BINARY,
-        encoding="json",
-    )
-    return opening, sending
-
-
-def _session_fields(body: bytes) -> tuple[str, str, float]:
-    """(id, token, expires_at) from a session answer; an APIError if it is not one."""
-    import json
-
-    from ..errors import APIError
-
-    try:
-        data = json.loads(body)
-        token = data["authentication_token"]
-        expires_at = _unix(data["expires_at"])
-        session_id = str(data.get("id", ""))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise APIError("the meter event session answer has no authentication_token and expires_at") from None
-    if not isinstance(token, str) or not token:
-        raise APIError("the meter event session answer has no authentication_token")
-    return session_id, token, expires_at
-
-
-def _session(client: C, body: bytes, base_url: str) -> Session[C]:
-    """The session an answer opened: the client with its token as API key, on the stream host."""
-    session_id, token, expires_at = _session_fields(body)
-    return Session(session_id, expires_at, client.with_options(api_key=token, base_url=base_url))  # type: ignore[attr-defined]
+def _session(client: Any, answer: Any, base_url: str) -> Session[Any]:
+    """The session a ``v2.billing.meter_event_session`` answer opened; it sends through
+    ``meter_event_stream`` of ``client`` with the token as API key, on the stream host."""
+    derived = client.with_options(api_key=answer.authentication_token, meter_events_base_url=base_url)
+    return Session(answer.id, _unix(answer.expires_at), _resources(derived)[1])
 
 
 class _Options:
@@ -156,9 +117,10 @@ class _Options:
             _check_seconds("full_timeout", full_timeout)
         if on_error is not None and not callable(on_error):
             raise InvalidArgumentError("on_error must be a callable taking a FailedBatch", param="on_error")
+        self.opening = _resources(client)[0]
         base = meter_events_base_url
         if base is None:
-            base = meter_events_url_for(client.config.base_url)
+            base = client.config.meter_events_base_url
         self.base_url = check_base_url(
             "meter_events_base_url", base.rstrip("/") if isinstance(base, str) else base
         )
@@ -172,7 +134,6 @@ class _Options:
         self.events = _Events(clock)
         self.full_timeout = full_timeout
         self.on_error = on_error
-        self.opening, self.sending = _operations()
 
 
 def _report_failure(on_error: Callable[[FailedBatch], object] | None, failure: FailedBatch) -> None:
@@ -365,7 +326,7 @@ class MeterEventStream:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    step.session.client._request(o.sending, (), {"events": batch.events}, {})
+                    step.session.sender.create(events=batch.events)
                 except Exception as exc:
                     with self._lock:
                         failure = core.refused(batch, exc)
@@ -375,12 +336,8 @@ class MeterEventStream:
             if failure is not None:
                 _report_failure(o.on_error, failure)
 
-    def _open(self) -> Session[SyncBaseClient]:
-        body = self._client._request(self._o.opening, (), {}, {})
-        session_id, token, expires_at = _session_fields(body)
-        return Session(
-            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
-        )
+    def _open(self) -> Session[Any]:
+        return _session(self._client, self._o.opening.create(), self._o.base_url)
 
 
 class AsyncMeterEventStream:
@@ -544,7 +501,7 @@ class AsyncMeterEventStream:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    await step.session.client._request(o.sending, (), {"events": batch.events}, {})
+                    await step.session.sender.create(events=batch.events)
                 except Exception as exc:
                     failure = core.refused(batch, exc)
                 else:
@@ -553,9 +510,5 @@ class AsyncMeterEventStream:
             if failure is not None:
                 _report_failure(o.on_error, failure)
 
-    async def _open(self) -> Session[AsyncBaseClient]:
-        body = await self._client._request(self._o.opening, (), {}, {})
-        session_id, token, expires_at = _session_fields(body)
-        return Session(
-            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
-        )
+    async def _open(self) -> Session[Any]:
+        return _session(self._client, await self._o.opening.create(), self._o.base_url)

@@ -108,16 +108,28 @@ class FakeStripe:
         self._state = State(random_seed, stateful, self.api_version)
         self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
-        self.meter_stream = MeterStream(self._state.ids.new)
+        self.meter_stream = MeterStream(self._state.ids.new, accept=self._from_stream)
         """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
         self._outbox: list[tuple[Any, str | None]] = []  # (router or URL, secret) each event goes to
         self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
 
+    def _from_stream(self, events: list[dict[str, Any]], account: str | None) -> None:
+        from .behaviours.usage import from_stream
+
+        if self.stateful:
+            from_stream(self._state, events, account)
+
     @property
     def events(self) -> list[dict[str, Any]]:
         """Every event the fake's actions produced, oldest first (also ``events.list``)."""
         return self._state.events
+
+    @property
+    def thin_events(self) -> list[dict[str, Any]]:
+        """Every v2 thin event (``v2.core.event``, with its ``data``) the fake recorded, oldest
+        first: meter errors, event destination pings (also ``v2.core.events.list``)."""
+        return self._state.thin_events
 
     # -- clients and transports ---------------------------------------------------------
 

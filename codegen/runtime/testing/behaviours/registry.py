@@ -33,6 +33,7 @@ _MODULES = (
     "connect",
     "clocks",
     "others",
+    "usage",
 )
 
 
