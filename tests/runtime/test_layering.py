@@ -42,7 +42,7 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"behaviours.billing", "behaviours.connect"},
         {"behaviours.subscriptions"},
         {"behaviours.customers", "behaviours.clocks", "behaviours.checkout", "behaviours.others"},
-        {"behaviours.usage"},
+        {"behaviours.usage", "behaviours.destinations"},
         {"fake"},
         {"pytest_plugin"},
     ),

@@ -62,7 +62,7 @@ def record(
         "context": context,
         "reason": None,
         "related_object": related_object,
-        "data": data or {},
+        "data": data,
     }
     state.objects[event_id] = Held(EVENT, event, None, context)
     state.thin_events.append(event)

@@ -331,13 +331,13 @@ class V2Api:
         if self.fake.stateful:
             kind = object_kind(schema)
             raise V2Error(404, "invalid_request_error", "not_found", f"No such {kind}: '{object_id}'")
-        return self.build.build(schema, {"id": object_id})
+        return {**self.build.build(schema), "id": object_id}
 
     def delete(self, schema: str, object_id: str, held: Any) -> dict[str, Any]:
         if held is None and self.fake.stateful:
             raise V2Error(404, "invalid_request_error", "not_found", f"No such object: '{object_id}'")
         self.fake._state.objects.pop(object_id, None)
-        deleted = self.build.build(schema, {"id": object_id})
+        deleted = {**self.build.build(schema), "id": object_id}
         if held is not None and "object" in component(schema).get("properties", {}):
             deleted["object"] = held.obj.get("object", deleted.get("object"))
         return deleted

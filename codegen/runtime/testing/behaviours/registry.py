@@ -34,6 +34,7 @@ _MODULES = (
     "clocks",
     "others",
     "usage",
+    "destinations",
 )
 
 
