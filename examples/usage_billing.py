@@ -89,9 +89,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             # accepted by the stream, then rejected by Stripe's processing: no such customer
             stream.send("api_calls", {"stripe_customer_id": "cus_unknown", "value": 1})
         report = stream.close()
-        say(
-            f"stream: {report.sent} events accepted, {len(report.not_sent)} not sent, {len(failures)} failures"
-        )
+        lost = len(report.not_sent)
+        say(f"stream: {report.sent} events accepted, {lost} not sent, {len(failures)} failures")
         say(f"meter error notifications handled: {len(handled)}")
     else:
         say("stream: skipped (it runs on Stripe's meter events host, which this base URL does not serve)")
