@@ -18,7 +18,9 @@ from .text import doc, literal, union
 
 # The masking rule, decided here once: which response fields are secrets (masked in repr/str,
 # readable as attributes). Three classes:
-# 1. credentials and identifiers, by name in any object: ``client_secret``, ``secret``, full
+# 1. credentials and identifiers, by name in any object: a ``secret`` or ``password`` (any
+#    ``*_secret``/``*_password``: ``client_secret``, ``signing_secret``), a bearer token
+#    (``authentication_token``, ``client_token``, ``access_token``, ``refresh_token``), full
 #    bank account numbers (``account_number``, ``sender_account_number``, ``iban``,
 #    ``sender_iban``, ``refund_iban``, ``clabe``; the ``*_last4`` siblings stay clear) and
 #    government ID numbers (``id_number``);
@@ -31,8 +33,6 @@ from .text import doc, literal, union
 #    ``previous_attributes`` (old values of any field: its repr shows the keys only).
 SECRET_NAMES = frozenset(
     {
-        "client_secret",
-        "secret",
         "account_number",
         "sender_account_number",
         "iban",
@@ -56,9 +56,10 @@ SECRET_FIELDS = frozenset(
 _BEARER_URL = re.compile(
     r"hosted|short-lived|sensitive information|publicly accessible URL to download|receipt"
     r"|redirect (?:customers|your customer|a customer) to|must redirect|redirect based auth"
-    r"|creates a new Checkout Session",
+    r"|creates a new Checkout Session|pre-signed",
     re.IGNORECASE,
 )
+_CREDENTIAL = re.compile(r"(?:^|_)(?:secret|password)$|^(?:authentication|client|access|refresh)_token$")
 _DOWNLOAD = re.compile(r"download", re.IGNORECASE)
 _SUPPLIED_URL = re.compile(r"(?:^|_)(?:return|success|cancel|refresh)_url$")
 
@@ -70,7 +71,7 @@ def is_secret(owner: str, prop: str, schema: dict[str, Any]) -> bool:
     # An object named so (an iban record, id_number options) holds its own fields.
     if schema.get("type") != "string":
         return False
-    if prop in SECRET_NAMES:
+    if prop in SECRET_NAMES or _CREDENTIAL.search(prop):
         return True
     description = schema.get("description") or ""
     if prop == "pdf" or prop.endswith("_pdf"):

@@ -35,12 +35,14 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"schema", "refusals", "metering"},
         {"objects"},
         {"state"},
-        {"cards", "lists"},
-        {"references", "behaviours.registry", "v2"},
+        {"cards", "lists", "thin"},
+        {"references", "behaviours.registry"},
+        {"v2"},  # dispatches to the behaviours through the registry
         {"behaviours.catalog", "behaviours.payments"},  # behaviours: one module per resource
         {"behaviours.billing", "behaviours.connect"},
         {"behaviours.subscriptions"},
         {"behaviours.customers", "behaviours.clocks", "behaviours.checkout", "behaviours.others"},
+        {"behaviours.usage", "behaviours.destinations"},
         {"fake"},
         {"pytest_plugin"},
     ),

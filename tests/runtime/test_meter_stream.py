@@ -17,7 +17,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from lattice_stripe import AsyncStripeClient, StripeClient
-from lattice_stripe._runtime.errors import APITimeoutError, AuthenticationError, InvalidRequestError
+from lattice_stripe._runtime.errors import (
+    APITimeoutError,
+    AuthenticationError,
+    InvalidArgumentError,
+    InvalidRequestError,
+)
 from lattice_stripe._runtime.http.meter_stream import (
     AsyncMeterEventStream,
     FailedBatch,
@@ -46,41 +51,45 @@ def faulty(host: MeterHost) -> MeterHost:
     return host
 
 
-def check_exactly_once(host: MeterHost, identifiers: list[str]) -> None:
+def check_exactly_once(host: MeterHost, identifiers: list[str], in_flight: int) -> None:
     assert len(set(identifiers)) == TOTAL
     assert set(host.accepted) == set(identifiers)  # none lost
     assert set(host.accepted.values()) == {1}  # none twice
     assert host.duplicates == host.replayed > 0  # the 5xx batches were resent with the same identifiers
-    assert host.expired_refusals == 2 and host.sessions == 3  # renewed, and resent once each time
+    # each expiry refuses the batches in flight on that session (one, or up to max_in_flight);
+    # one renewal per expiry, and each refused batch resent once on the new session
+    assert 2 <= host.expired_refusals <= 2 * in_flight and host.sessions == 3
     assert max(host.batch_sizes) == 100
     assert API_KEY not in host.stream_auth  # the stream host only ever saw session tokens
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 def test_ten_thousand_events_survive_expiries_and_server_errors(
-    client: StripeClient, host: MeterHost
+    client: StripeClient, host: MeterHost, in_flight: int
 ) -> None:
     faulty(host)
-    with MeterEventStream(client) as stream:
+    with MeterEventStream(client, max_in_flight=in_flight) as stream:
         identifiers = [
             stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1}) for i in range(TOTAL)
         ]
     report = stream.close()  # closing again returns the same report
     assert report.ok and report.sent == TOTAL
-    check_exactly_once(host, identifiers)
+    check_exactly_once(host, identifiers, in_flight)
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 async def test_ten_thousand_events_survive_expiries_and_server_errors_async(
-    aclient: AsyncStripeClient, host: MeterHost
+    aclient: AsyncStripeClient, host: MeterHost, in_flight: int
 ) -> None:
     faulty(host)
-    async with AsyncMeterEventStream(aclient) as stream:
+    async with AsyncMeterEventStream(aclient, max_in_flight=in_flight) as stream:
         identifiers = [
             await stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1})
             for i in range(TOTAL)
         ]
     report = await stream.aclose()
     assert report.ok and report.sent == TOTAL
-    check_exactly_once(host, identifiers)
+    check_exactly_once(host, identifiers, in_flight)
 
 
 def test_senders_on_many_threads(client: StripeClient, host: MeterHost) -> None:
@@ -171,11 +180,12 @@ def wait_until(condition: Any) -> None:
     raise AssertionError("condition never held")
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
-    server: StripeServer, stalled: MeterHost, shared_http: Any
+    server: StripeServer, stalled: MeterHost, shared_http: Any, in_flight: int
 ) -> None:
     c = StripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=60, http_client=shared_http)
-    stream = MeterEventStream(c, max_buffered=500, full_timeout=0)
+    stream = MeterEventStream(c, max_buffered=500, full_timeout=0, max_in_flight=in_flight)
     taken: list[str] = []
     refused = 0
 
@@ -186,9 +196,9 @@ def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
         except MeterStreamFullError:
             refused += 1
 
-    for i in range(1_000):  # fill the buffer; the worker's batch reaches the stalled server
+    for i in range(1_000):  # fill the buffer; the workers' batches reach the stalled server
         send(i)
-    wait_until(lambda: stalled.stalling)  # (and every module it loads on the way is loaded)
+    wait_until(lambda: stalled.stalling == in_flight)  # (and every module it loads on the way is loaded)
     refused = 0
     while not refused:  # the buffer is full now, whatever the worker took before the stall
         send(len(taken))
@@ -201,14 +211,14 @@ def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    assert 500 <= len(taken) <= 600 and refused == 7_000  # the buffer and one batch in flight
+    assert len(taken) == 500 + 100 * in_flight and refused == 7_000  # the buffer and the batches in flight
     assert grown < 16 * 1024, grown  # 7,000 refused events were not kept (they would be megabytes)
     reports: list[Any] = []
     closer = threading.Thread(target=lambda: reports.append(stream.close(timeout=0)))
     closer.start()
     wait_until(lambda: stream._closed)
     assert stalled.stall is not None
-    stalled.stall.set()  # the batch in flight is answered; nothing new starts
+    stalled.stall.set()  # the batches in flight are answered; nothing new starts
     closer.join()
     (report,) = reports
     assert len(report.unsent) == 500 and not report.failed
@@ -221,7 +231,7 @@ def test_close_during_a_stall_reports_what_was_not_sent(
     server: StripeServer, stalled: MeterHost, shared_http: Any
 ) -> None:
     c = StripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=0.5, http_client=shared_http)
-    stream = MeterEventStream(c, max_buffered=200, full_timeout=0)
+    stream = MeterEventStream(c, max_buffered=200, full_timeout=0, max_in_flight=1)
     taken: list[str] = []
     for i in range(1_000):
         try:
@@ -237,7 +247,7 @@ def test_close_during_a_stall_reports_what_was_not_sent(
 
 
 def test_a_blocked_sender_resumes_when_room_appears(client: StripeClient, stalled: MeterHost) -> None:
-    stream = MeterEventStream(client, max_buffered=100, full_timeout=None)
+    stream = MeterEventStream(client, max_buffered=100, full_timeout=None, max_in_flight=1)
     for _ in range(200):  # one batch in flight (stalled), one buffered
         stream.send("api_calls", {"value": "1"})
     done: list[str] = []
@@ -253,7 +263,7 @@ def test_a_blocked_sender_resumes_when_room_appears(client: StripeClient, stalle
 
 
 def test_close_releases_blocked_senders(client: StripeClient, stalled: MeterHost) -> None:
-    stream = MeterEventStream(client, max_buffered=100, full_timeout=None)
+    stream = MeterEventStream(client, max_buffered=100, full_timeout=None, max_in_flight=1)
     for _ in range(200):
         stream.send("api_calls", {"value": "1"})
     errors: list[BaseException] = []
@@ -280,7 +290,7 @@ def test_close_releases_blocked_senders(client: StripeClient, stalled: MeterHost
 
 async def test_async_back_pressure_and_close_during_a_stall(server: StripeServer, stalled: MeterHost) -> None:
     async with AsyncStripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=60) as c:
-        stream = AsyncMeterEventStream(c, max_buffered=300, full_timeout=0)
+        stream = AsyncMeterEventStream(c, max_buffered=300, full_timeout=0, max_in_flight=1)
         taken: list[str] = []
         for i in range(3_000):
             try:
@@ -311,7 +321,7 @@ def test_no_token_in_logs_spans_reprs_or_errors(
     seen: list[FailedBatch] = []
     caplog.set_level(logging.DEBUG)
     with StripeClient(API_KEY, base_url=server.url, retry_policy=FAST, tracing=provider) as c:
-        with MeterEventStream(c, batch_size=50, on_error=seen.append) as stream:
+        with MeterEventStream(c, batch_size=50, on_error=seen.append, max_in_flight=1) as stream:
             for i in range(200):
                 stream.send("rejected" if i == 120 else "api_calls", {"value": "1"})
             stream.flush()
@@ -328,3 +338,20 @@ def test_no_token_in_logs_spans_reprs_or_errors(
     for text in texts:
         for secret in (*tokens, API_KEY):
             assert secret not in text, text
+
+
+def test_a_package_without_the_v2_api_says_so_before_any_request(server: StripeServer) -> None:
+    """The stream and ``fetch_event`` use the generated v2 operations; a client of an older API
+    version (here the runtime's bare client, which has no generated namespaces) has none."""
+    from lattice_stripe._runtime.http.client import AsyncBaseClient, SyncBaseClient
+    from lattice_stripe._runtime.webhooks.notifications import EventNotification
+
+    notification = EventNotification(
+        id="evt_1", type="v1.x", created="2026-05-27T00:00:00Z", livemode=False, object="v2.core.event"
+    )
+    for bare in (SyncBaseClient(API_KEY, base_url=server.url), AsyncBaseClient(API_KEY, base_url=server.url)):
+        with pytest.raises(InvalidArgumentError, match="has no v2 meter event stream"):
+            bare.meter_event_stream()
+    with pytest.raises(InvalidArgumentError, match="has no v2 events"):
+        notification.bind(SyncBaseClient(API_KEY, base_url=server.url)).fetch_event()
+    assert server.requests == []

@@ -1,17 +1,25 @@
 """The masking rule's second-review fields, and refused parameter values never quoted.
 
 Real sockets, sync and async. Each field the rule gained (IBAN, CLABE, sender IBAN, PDF
-download links, identity ID numbers, an event's ``previous_attributes``) is readable as an
-attribute and absent from every repr and str; a refused parameter is named by its type only,
-so a secret passed as ``bytes`` never appears in the error text.
+download links, identity ID numbers, an event's ``previous_attributes``, and the 2026 pin's
+credentials: the meter event session's token, an event destination's signing secret,
+passwords, client tokens, pre-signed links) is readable as an attribute and absent from every
+repr and str; every credential-named field of every model is masked or reviewed as clear; a
+refused parameter is named by its type only, so a secret passed as ``bytes`` never appears in
+the error text.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from typing import Any
 
+import attrs
 import pytest
 
+import lattice_stripe.models
 from lattice_stripe import AsyncStripeClient, InvalidArgumentError, StripeClient, WebhookRouter
 from lattice_stripe._runtime.objects.secrets import mask
 from tests.runtime.conftest import API_KEY
@@ -28,7 +36,17 @@ BOLETO_PDF = "https://payments.stripe.com/boleto/voucher/test_BOLETOPDFTOKEN/pdf
 ID_NUMBER = "123456789"
 DOCUMENT_NUMBER = "X1234567DOCNUMBER"
 OLD_SECRET = "pi_3Nold_secret_OLDCLIENTSECRETVALUE"
+SESSION_TOKEN = "ekt_test_METEREVENTSESSIONTOKEN123"
+SIGNING_SECRET = "whsec_EVENTDESTINATIONSIGNING123"
+WIFI_PASSWORD = "WIFIPASSWORDVALUE123"
+KLARNA_TOKEN = "KLARNACLIENTTOKENVALUE123"
+UPLOAD_URL = "https://files.stripe.com/presigned/CATALOGUPLOADSIGNATURE123"
 GAINED = [
+    SESSION_TOKEN,
+    SIGNING_SECRET,
+    WIFI_PASSWORD,
+    KLARNA_TOKEN,
+    UPLOAD_URL,
     IBAN,
     CLABE,
     SENDER_IBAN,
@@ -145,6 +163,57 @@ FIELDS: dict[str, tuple[dict[str, Any], tuple[Any, ...], str]] = {
 }
 
 
+FIELDS.update(
+    {
+        "authentication_token": (
+            {
+                "id": "mes_1",
+                "object": "v2.billing.meter_event_session",
+                "authentication_token": SESSION_TOKEN,
+                "created": "2026-05-27T10:00:00.000Z",
+                "expires_at": "2026-05-27T10:15:00.000Z",
+                "livemode": False,
+            },
+            ("authentication_token",),
+            SESSION_TOKEN,
+        ),
+        "signing_secret": (
+            {
+                "id": "ed_1",
+                "object": "v2.core.event_destination",
+                "type": "webhook_endpoint",
+                "webhook_endpoint": {"signing_secret": SIGNING_SECRET, "url": "https://example.com/hooks"},
+            },
+            ("webhook_endpoint", "signing_secret"),
+            SIGNING_SECRET,
+        ),
+        "password": (
+            {
+                "id": "tmc_1",
+                "object": "terminal.configuration",
+                "wifi": {"type": "personal_psk", "personal_psk": {"password": WIFI_PASSWORD, "ssid": "s"}},
+            },
+            ("wifi", "personal_psk", "password"),
+            WIFI_PASSWORD,
+        ),
+        "client_token": (
+            {"id": "src_2", "object": "source", "type": "klarna", "klarna": {"client_token": KLARNA_TOKEN}},
+            ("klarna", "client_token"),
+            KLARNA_TOKEN,
+        ),
+        "pre-signed url": (
+            {
+                "id": "pci_1",
+                "object": "v2.commerce.product_catalog_import",
+                "status_details": {"awaiting_upload": {"upload_url": {"url": UPLOAD_URL}}},
+            },
+            ("status_details", "awaiting_upload", "upload_url", "url"),
+            UPLOAD_URL,
+        ),
+    }
+)
+
+
 def follow(value: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         value = value[step] if isinstance(value, (list, dict)) else getattr(value, step)
@@ -172,6 +241,34 @@ async def test_each_field_the_rule_gained_is_masked_and_readable(
         shown = "previous_attributes={'client_secret': ..., 'status': ...}"
         assert (shown if field == "previous_attributes" else f"{path[-1]}={mask(secret)}") in repr(holder)
         _no_secret_shown(result)
+
+
+# Fields whose names look like credentials but are not, each reviewed: (model, field): why.
+CLEAR = {
+    ("Invoice", "confirmation_secret"): "an object; its client_secret is masked",
+    ("IssuingAuthorization", "token"): "an issuing.token id or object, not a credential",
+    ("IssuingTransaction", "token"): "an issuing.token id or object, not a credential",
+    ("ConfirmationTokensResourcePaymentMethodOptionsResourceCard", "cvc_token"): "a tok_ id",
+    ("PaymentMethodDetailsCard", "network_token"): "{used: bool}",
+    ("PaymentsPrimitivesPaymentRecordsResourcePaymentMethodCardDetails", "network_token"): "{used: bool}",
+}
+CREDENTIAL_NAME = re.compile(r"secret|password|(?:^|_)token$")
+
+
+def test_every_credential_named_field_is_masked_or_reviewed() -> None:
+    """A field a new spec adds (``api_secret``, ``access_token``) is masked or fails here."""
+    package = lattice_stripe.models
+    unmasked = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for model in vars(module).values():
+            if isinstance(model, type) and attrs.has(model) and model.__module__ == module.__name__:
+                unmasked |= {
+                    (model.__name__, f.name)
+                    for f in attrs.fields(model)
+                    if CREDENTIAL_NAME.search(f.name) and f.repr is not mask
+                }
+    assert unmasked == set(CLEAR)
 
 
 def test_a_webhook_events_previous_attributes_show_keys_only() -> None:

@@ -200,7 +200,8 @@ def test_an_unknown_related_type_is_an_unknown_object(api: StripeServer) -> None
 def test_fetch_event_reads_the_full_event(api: StripeServer) -> None:
     with StripeClient(API_KEY, base_url=api.url) as client:
         event = client.parse_event_notification(BODY, header(BODY), SECRET).fetch_event()
-    assert event["data"] == {"developer_message_summary": "3 events failed"}
+    assert isinstance(event, models.V2CoreEvent)  # through client.v2.core.events.retrieve
+    assert event.data == {"developer_message_summary": "3 events failed"}
     assert api.last.path == "/v2/core/events/evt_test_65R9Ijk8pSXCVaRw9pW16R9a0sTXxyz"
     assert api.last.header("stripe-context") == "acct_1Connected"
 
@@ -212,7 +213,8 @@ async def test_async_fetches(api: StripeServer) -> None:
         event = await n.fetch_event_async()
         with pytest.raises(InvalidArgumentError, match="needs a StripeClient"):
             n.fetch_event()
-    assert type(meter).__name__ == METER_CLASS and event["id"] == n.id
+    assert type(meter).__name__ == METER_CLASS
+    assert isinstance(event, models.V2CoreEvent) and event.id == n.id
     assert {r.header("stripe-context") for r in api.requests} == {"acct_1Connected"}
 
 

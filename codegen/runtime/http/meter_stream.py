@@ -7,16 +7,18 @@ lives for minutes. :class:`MeterEventStream` (and :class:`AsyncMeterEventStream`
 - ``send(event_name, payload)`` validates the event, gives it an ``identifier`` (the
   caller's, or one generated now and kept across every resend, so Stripe counts it once)
   and a ``timestamp`` (now, unless given), and buffers it;
-- a worker sends the buffer in batches of up to ``batch_size``, as soon as a batch is full
-  or ``flush_interval`` seconds after its oldest event arrived;
+- workers send the buffer in batches of up to ``batch_size``, as soon as a batch is full
+  or ``flush_interval`` seconds after its oldest event arrived, up to ``max_in_flight``
+  batches at once (so throughput is not one round trip per 100 events);
 - the session is opened when first needed and renewed ``renew_before`` seconds before it
   expires; a batch refused because the session expired is resent once on a new session;
-- every request goes through the client's pipeline: its retry policy and budget (5xx, 429,
-  connection errors), logging, hooks and tracing (one call span per batch);
+- every request is a generated v2 operation (``client.v2.billing.meter_event_session.create``,
+  ``meter_event_stream.create``) on the client's pipeline: its retry policy and budget (5xx,
+  429, connection errors), logging, hooks and tracing (one call span per batch);
 - a batch that still fails is reported, never dropped: to ``on_error`` if given, and in the
   :class:`StreamReport` that ``close()`` returns.
 
-Back-pressure: at most ``max_buffered`` events wait in the buffer (plus one batch in
+Back-pressure: at most ``max_buffered`` events wait in the buffer (plus the batches in
 flight). When it is full, ``send`` waits up to ``full_timeout`` seconds for room, then
 raises :class:`MeterStreamFullError`; that event was not taken. Memory stays bounded
 whatever the server does.
@@ -33,16 +35,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
 from .meter_events import (
-    DEFAULT_METER_EVENTS_BASE_URL,
     DONE,
     MAX_BATCH,
     RENEW,
-    SESSION_PATH,
-    STREAM_PATH,
     Event,
     FailedBatch,
     MeterStreamClosedError,
@@ -61,9 +60,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .client import AsyncBaseClient, SyncBaseClient
-    from .operation import Operation
-
-C = TypeVar("C")
 
 __all__ = [
     "AsyncMeterEventStream",
@@ -77,61 +73,27 @@ __all__ = [
 logger = logging.getLogger("lattice_stripe.meter_stream")
 
 
-def meter_events_url_for(base_url: str) -> str:
-    """The stream follows ``base_url`` (a local server, a proxy) unless it is Stripe itself."""
-    from .config import DEFAULT_BASE_URL
-
-    return DEFAULT_METER_EVENTS_BASE_URL if base_url.rstrip("/") == DEFAULT_BASE_URL else base_url
+# -- how the drivers reach Stripe: the generated v2 operations, through the public client ----
 
 
-# -- how the drivers reach Stripe --------------------------------------------------------------
+def _resources(client: Any) -> tuple[Any, Any]:
+    """``client.v2.billing.meter_event_session`` and ``.meter_event_stream`` (the generated
+    operations: their checks, hosts and response models), or a clear error where the
+    package's API version has no stream."""
+    billing: Any = getattr(getattr(client, "v2", None), "billing", None)
+    if getattr(billing, "meter_event_stream", None) is None:
+        raise InvalidArgumentError(
+            f"{type(client).__name__} has no v2 meter event stream: this package was generated "
+            "from an API version without the v2 billing API"
+        )
+    return billing.meter_event_session, billing.meter_event_stream
 
 
-def _operations() -> tuple[Operation[bytes], Operation[bytes]]:
-    from ..objects.shapes import BINARY
-    from .operation import Operation
-
-    opening: Operation[bytes] = Operation(
-        "PostV2BillingMeterEventSession",
-        "v2.billing.meter_event_session.create",
-        "post",
-        SESSION_PATH,
-        BINARY,
-        encoding="json",
-    )
-    sending: Operation[bytes] = Operation(
-        "PostV2BillingMeterEventStream",
-        "v2.billing.meter_event_stream.create",
-        "post",
-        STREAM_PATH,
-        BINARY,
-        encoding="json",
-    )
-    return opening, sending
-
-
-def _session_fields(body: bytes) -> tuple[str, str, float]:
-    """(id, token, expires_at) from a session answer; an APIError if it is not one."""
-    import json
-
-    from ..errors import APIError
-
-    try:
-        data = json.loads(body)
-        token = data["authentication_token"]
-        expires_at = _unix(data["expires_at"])
-        session_id = str(data.get("id", ""))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise APIError("the meter event session answer has no authentication_token and expires_at") from None
-    if not isinstance(token, str) or not token:
-        raise APIError("the meter event session answer has no authentication_token")
-    return session_id, token, expires_at
-
-
-def _session(client: C, body: bytes, base_url: str) -> Session[C]:
-    """The session an answer opened: the client with its token as API key, on the stream host."""
-    session_id, token, expires_at = _session_fields(body)
-    return Session(session_id, expires_at, client.with_options(api_key=token, base_url=base_url))  # type: ignore[attr-defined]
+def _session(client: Any, answer: Any, base_url: str) -> Session[Any]:
+    """The session a ``v2.billing.meter_event_session`` answer opened; it sends through
+    ``meter_event_stream`` of ``client`` with the token as API key, on the stream host."""
+    derived = client.with_options(api_key=answer.authentication_token, meter_events_base_url=base_url)
+    return Session(answer.id, _unix(answer.expires_at), _resources(derived)[1])
 
 
 class _Options:
@@ -146,6 +108,7 @@ class _Options:
         flush_interval: float,
         full_timeout: float | None,
         renew_before: float,
+        max_in_flight: int,
         on_error: Callable[[FailedBatch], object] | None,
         meter_events_base_url: str | None,
         clock: Callable[[], float],
@@ -156,9 +119,10 @@ class _Options:
             _check_seconds("full_timeout", full_timeout)
         if on_error is not None and not callable(on_error):
             raise InvalidArgumentError("on_error must be a callable taking a FailedBatch", param="on_error")
+        self.opening = _resources(client)[0]
         base = meter_events_base_url
         if base is None:
-            base = meter_events_url_for(client.config.base_url)
+            base = client.config.meter_events_base_url
         self.base_url = check_base_url(
             "meter_events_base_url", base.rstrip("/") if isinstance(base, str) else base
         )
@@ -167,12 +131,12 @@ class _Options:
             max_buffered=max_buffered,
             flush_interval=flush_interval,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             clock=clock,
         )
         self.events = _Events(clock)
         self.full_timeout = full_timeout
         self.on_error = on_error
-        self.opening, self.sending = _operations()
 
 
 def _report_failure(on_error: Callable[[FailedBatch], object] | None, failure: FailedBatch) -> None:
@@ -215,6 +179,7 @@ class MeterEventStream:
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
         clock: Callable[[], float] = time.time,
@@ -227,17 +192,18 @@ class MeterEventStream:
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
             clock=clock,
         )
         self._lock = threading.Lock()
-        self._work = threading.Condition(self._lock)  # the worker waits here
+        self._work = threading.Condition(self._lock)  # the workers wait here
         self._room = threading.Condition(self._lock)  # senders wait for room, flushers for idle
         self._waiting = 0
         self._closed = False
         self._report: StreamReport | None = None
-        self._worker: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []  # max_in_flight of them, from the first send
 
     def __repr__(self) -> str:
         core = self._o.core
@@ -268,7 +234,7 @@ class MeterEventStream:
                 self._wait_for_room(event)
                 taken = 2
             if taken == 2:
-                if self._worker is None:
+                if not self._workers:
                     self._start()
                 self._work.notify()
         return str(event["identifier"])
@@ -291,8 +257,10 @@ class MeterEventStream:
             self._waiting -= 1
 
     def _start(self) -> None:
-        self._worker = threading.Thread(target=self._run, name="lattice-stripe-meter-stream", daemon=True)
-        self._worker.start()
+        for i in range(self._o.core.max_in_flight):
+            worker = threading.Thread(target=self._run, name=f"lattice-stripe-meter-stream-{i}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
 
     def flush(self) -> None:
         """Send everything buffered now and wait until it is accepted or reported."""
@@ -301,7 +269,7 @@ class MeterEventStream:
             if core.idle:
                 return
             core.flush()
-            if self._worker is None:
+            if not self._workers:
                 self._start()
             self._work.notify()
             while not core.idle and not core.done:
@@ -309,7 +277,7 @@ class MeterEventStream:
 
     def close(self, timeout: float | None = None) -> StreamReport:
         """Send everything buffered, stop, and report. After ``timeout`` seconds no new
-        batch starts (the one in flight ends within the client's timeout and retries) and
+        batch starts (those in flight end within the client's timeout and retries) and
         the rest is reported as ``unsent``."""
         with self._lock:
             if self._report is not None:
@@ -318,11 +286,11 @@ class MeterEventStream:
             core = self._o.core
             core.close(timeout)
             self._room.notify_all()
-            if self._worker is None and not core.idle:
+            if not self._workers and not core.idle:
                 self._start()
-            self._work.notify()
-            worker = self._worker
-        if worker is not None:
+            self._work.notify_all()
+            workers = list(self._workers)
+        for worker in workers:
             worker.join()
         with self._lock:
             core.done = True
@@ -350,6 +318,7 @@ class MeterEventStream:
             if step == DONE:
                 with self._lock:
                     self._room.notify_all()
+                    self._work.notify_all()  # the other workers end too
                 return
             failure = None
             if step == RENEW:
@@ -358,29 +327,30 @@ class MeterEventStream:
                 except Exception as exc:
                     with self._lock:
                         failure = core.renew_failed(exc)
+                        self._work.notify_all()
                 else:
                     with self._lock:
                         core.renewed(session)
+                        self._work.notify_all()
             else:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    step.session.client._request(o.sending, (), {"events": batch.events}, {})
+                    step.session.sender.create(events=batch.events)
                 except Exception as exc:
                     with self._lock:
                         failure = core.refused(batch, exc)
+                        self._work.notify_all()
                 else:
                     with self._lock:
                         core.delivered(batch)
+                        if core.in_flight + 1 == core.max_in_flight or core.closing:
+                            self._work.notify_all()  # a slot opened for a waiting worker
             if failure is not None:
                 _report_failure(o.on_error, failure)
 
-    def _open(self) -> Session[SyncBaseClient]:
-        body = self._client._request(self._o.opening, (), {}, {})
-        session_id, token, expires_at = _session_fields(body)
-        return Session(
-            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
-        )
+    def _open(self) -> Session[Any]:
+        return _session(self._client, self._o.opening.create(), self._o.base_url)
 
 
 class AsyncMeterEventStream:
@@ -396,6 +366,7 @@ class AsyncMeterEventStream:
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
         clock: Callable[[], float] = time.time,
@@ -408,15 +379,16 @@ class AsyncMeterEventStream:
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
             clock=clock,
         )
-        self._wake: Any = None  # asyncio.Event: the worker waits on it
+        self._wake: Any = None  # asyncio.Event: the workers wait on it
         self._changed: Any = None  # asyncio.Condition: senders wait for room, flushers for idle
         self._closed = False
         self._report: StreamReport | None = None
-        self._worker: Any = None
+        self._workers: list[Any] = []  # max_in_flight tasks, from the first send
 
     def __repr__(self) -> str:
         core = self._o.core
@@ -444,12 +416,13 @@ class AsyncMeterEventStream:
         return str(event["identifier"])
 
     def _kick(self) -> None:
-        if self._worker is None:
+        if not self._workers:
             import asyncio
 
             self._wake = asyncio.Event()
             self._changed = asyncio.Condition()
-            self._worker = asyncio.get_running_loop().create_task(self._run())
+            loop = asyncio.get_running_loop()
+            self._workers = [loop.create_task(self._run()) for _ in range(self._o.core.max_in_flight)]
         self._wake.set()
 
     async def _wait_for_room(self, event: Event) -> None:
@@ -494,12 +467,13 @@ class AsyncMeterEventStream:
         self._closed = True
         core = self._o.core
         core.close(timeout)
-        if self._worker is None and not core.idle:
+        if not self._workers and not core.idle:
             self._kick()
-        if self._worker is not None:
+        if self._workers:
             self._wake.set()
             await self._notify()
-            await self._worker
+            for worker in self._workers:
+                await worker
         core.done = True
         self._report = core.report()
         return self._report
@@ -517,10 +491,10 @@ class AsyncMeterEventStream:
         core = o.core
         wake = self._wake
         while True:
+            wake.clear()  # before looking: a set() after the look is kept for the wait
             step = core.next_step()
             while isinstance(step, Wait):
                 await self._notify()
-                wake.clear()
                 if step.seconds is None:
                     await wake.wait()
                 else:
@@ -528,8 +502,10 @@ class AsyncMeterEventStream:
                         await asyncio.wait_for(wake.wait(), step.seconds)
                     except asyncio.TimeoutError:
                         pass
+                wake.clear()
                 step = core.next_step()
             if step == DONE:
+                wake.set()  # the other workers end too
                 await self._notify()
                 return
             failure = None
@@ -540,22 +516,20 @@ class AsyncMeterEventStream:
                     failure = core.renew_failed(exc)
                 else:
                     core.renewed(session)
+                wake.set()  # workers waiting for the session
             else:
                 assert isinstance(step, Send)
                 batch = step.batch
                 try:
-                    await step.session.client._request(o.sending, (), {"events": batch.events}, {})
+                    await step.session.sender.create(events=batch.events)
                 except Exception as exc:
                     failure = core.refused(batch, exc)
                 else:
                     core.delivered(batch)
+                wake.set()  # a slot opened for a waiting worker
                 await self._notify()
             if failure is not None:
                 _report_failure(o.on_error, failure)
 
-    async def _open(self) -> Session[AsyncBaseClient]:
-        body = await self._client._request(self._o.opening, (), {}, {})
-        session_id, token, expires_at = _session_fields(body)
-        return Session(
-            session_id, expires_at, self._client.with_options(api_key=token, base_url=self._o.base_url)
-        )
+    async def _open(self) -> Session[Any]:
+        return _session(self._client, await self._o.opening.create(), self._o.base_url)

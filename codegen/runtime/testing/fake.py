@@ -5,7 +5,10 @@ answered from what the fake holds: plain resources are created, retrieved, updat
 listed (filters, real pagination), searched and deleted; the flows a test drives
 (payments, billing, checkout, Connect, clocks) follow Stripe's state machines
 (``behaviours/``), every id a request names is checked (``references``), and every state
-change records Stripe's event. An action the fake does not model answers 400 saying so.
+change records Stripe's event. Usage billing is one store of meter events for v1, v2 and the
+v2 stream (``behaviours/usage``); what Stripe reports through v2 event destinations is
+recorded as thin events and delivered by the destinations that take them (``thin``,
+``behaviours/destinations``). An action the fake does not model answers 400 saying so.
 ``stateful=False`` answers any id with a fresh object instead, as Stripe's mock server does.
 """
 
@@ -36,6 +39,8 @@ from .objects import object_kind, ref_names
 from .refusals import Refusal, missing, not_modelled, refuse
 from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
 from .state import Held, State, event_fits, event_prefix, event_types
+from .thin import EVENT as THIN_EVENT
+from .thin import destinations, notification
 
 if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
@@ -108,16 +113,28 @@ class FakeStripe:
         self._state = State(random_seed, stateful, self.api_version)
         self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
-        self.meter_stream = MeterStream(self._state.ids.new)
+        self.meter_stream = MeterStream(self._state.ids.new, accept=self._from_stream)
         """The v2 meter event stream: accepted ``events``, ``expire_sessions()``."""
         self._lock = threading.RLock()
         self._outbox: list[tuple[Any, str | None]] = []  # (router or URL, secret) each event goes to
         self._v2: V2Api | None = None  # the v2 API's routes, made on the first /v2/ request
 
+    def _from_stream(self, events: list[dict[str, Any]], account: str | None) -> None:
+        from .behaviours.usage import from_stream
+
+        if self.stateful:
+            from_stream(self._state, events, account)
+
     @property
     def events(self) -> list[dict[str, Any]]:
         """Every event the fake's actions produced, oldest first (also ``events.list``)."""
         return self._state.events
+
+    @property
+    def thin_events(self) -> list[dict[str, Any]]:
+        """Every v2 thin event (``v2.core.event``, with its ``data``) the fake recorded, oldest
+        first: meter errors, event destination pings (also ``v2.core.events.list``)."""
+        return self._state.thin_events
 
     # -- clients and transports ---------------------------------------------------------
 
@@ -317,26 +334,47 @@ class FakeStripe:
         return self.sign(event, secret)
 
     def sign(self, event: Mapping[str, Any], secret: str | None = None) -> SignedEvent:
-        """An event (one of ``events``) as a signed delivery."""
-        payload = json.dumps(event).encode()
-        return SignedEvent(payload, generate_test_header(payload, secret or self.webhook_secret), dict(event))
+        """An event (one of ``events``) as a signed delivery; a thin event (one of
+        ``thin_events``) as the notification a destination delivers."""
+        sent = notification(dict(event)) if event.get("object") == THIN_EVENT else dict(event)
+        payload = json.dumps(sent).encode()
+        return SignedEvent(payload, generate_test_header(payload, secret or self.webhook_secret), sent)
 
     def deliver(
         self, target: Any, events: Iterable[Mapping[str, Any]] | None = None, *, secret: str | None = None
     ) -> list[int]:
-        """Send events (default: all of ``events``) signed to a ``WebhookRouter`` or an
-        endpoint URL, in order; returns each answer's HTTP status."""
+        """Send events (default: all of ``events``; thin ones from ``thin_events`` too) signed
+        with ``secret`` (default ``webhook_secret``) to a ``WebhookRouter`` or an endpoint
+        URL, in order, whatever the event destinations say; returns each answer's status."""
         return [self._send(target, self.sign(e, secret)) for e in (self.events if events is None else events)]
 
     def forward_events(self, target: Any, *, secret: str | None = None) -> None:
-        """From now on, deliver each event to ``target`` (a ``WebhookRouter`` or a URL) as
-        soon as the request that caused it has been answered."""
+        """From now on, deliver to ``target`` (a ``WebhookRouter`` or a URL) each event as
+        soon as the request that caused it has been answered: every snapshot event, signed
+        with ``secret`` (default ``webhook_secret``); and each thin event once per event
+        destination that takes it (an enabled ``webhook_endpoint`` destination with
+        ``event_payload: thin`` whose ``enabled_events`` name its type; a ping to its own
+        destination), signed with ``secret`` or else that destination's signing secret."""
         self._outbox.append((target, secret))
 
-    def _forward(self, events: list[dict[str, Any]]) -> None:
+    def _routes(self, thin_events: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+        """(thin event, the signing secret of a destination that takes it), in order."""
+        if not self._outbox:
+            return []
+        return [
+            (event, str(found["webhook_endpoint"]["signing_secret"]))
+            for event in thin_events
+            for found in destinations(self._state, event)
+        ]
+
+    def _forward(
+        self, events: list[dict[str, Any]], routes: list[tuple[dict[str, Any], str]] | None = None
+    ) -> None:
         for target, secret in list(self._outbox):
             for event in events:
                 self._send(target, self.sign(event, secret))
+            for thin, signing_secret in routes or ():
+                self._send(target, self.sign(thin, secret or signing_secret))
 
     def _send(self, target: Any, signed: SignedEvent) -> int:
         if isinstance(target, str):
@@ -347,11 +385,12 @@ class FakeStripe:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
-            first = len(self._state.events)
+            first, first_thin = len(self._state.events), len(self._state.thin_events)
             reply = self._handle(request)
             request_id = "req_" + self._state.ids.new("")
             fresh = self._state.events[first:]
-        self._forward(fresh)
+            routes = self._routes(self._state.thin_events[first_thin:])
+        self._forward(fresh, routes)
         headers = {"Request-Id": request_id, "Stripe-Version": self.api_version}
         headers.update(reply.headers)
         return httpx.Response(reply.status, content=reply.body, headers=headers)
@@ -378,7 +417,8 @@ class FakeStripe:
                 typed = exc
         call = route.op["call"] if route else None
         state = self._state
-        state.account = request.headers.get("stripe-account")
+        # Stripe-Context names the account on v1 too (a thin notification's fetch sends it)
+        state.account = request.headers.get("stripe-account") or request.headers.get("stripe-context")
         headers = {
             k.lower(): mask(v) if k.lower() == "authorization" else v for k, v in request.headers.items()
         }

@@ -21,6 +21,7 @@ PREFIXES = {
     "application_fee": "fee",
     "balance_transaction": "txn",
     "bank_account": "ba",
+    "billing.meter": "mtr",
     "billing_portal.configuration": "bpc",
     "billing_portal.session": "bps",
     "capability": "",
@@ -65,6 +66,9 @@ PREFIXES = {
     "transfer": "tr",
     "transfer_reversal": "trr",
     "webhook_endpoint": "we",
+    "v2.billing.meter_event_adjustment": "mtr_event_adj",
+    "v2.core.event": "evt",
+    "v2.core.event_destination": "ed",
 }
 # Where a new object starts (the spec's first enum value is not always the first state).
 INITIAL_STATUS = {

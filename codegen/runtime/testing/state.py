@@ -1,5 +1,6 @@
 """What the fake holds: objects by id (and the account each lives in), deleted objects as
-Stripe still returns them, the events its actions produced, and the clock."""
+Stripe still returns them, the events its actions produced (v1 snapshot events and v2 thin
+events), and the clock."""
 
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ class State:
         self.objects: dict[str, Held] = {}
         self.deleted: dict[str, Held] = {}
         self.events: list[dict[str, Any]] = []
+        self.thin_events: list[dict[str, Any]] = []  # v2.core.event, oldest first (see thin.py)
         self.account: str | None = None
         self.request: dict[str, Any] = {"id": None, "idempotency_key": None}
         self.cards: dict[str, str] = {}  # payment method id -> the test card it stands for

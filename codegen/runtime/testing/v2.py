@@ -20,9 +20,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from .behaviours.registry import Call, handlers
 from .objects import Builder, object_kind, ref_names
+from .refusals import Refusal
 from .schema import ParamError, coerce, component, decode_form, deref, operations
 from .state import Held
+from .thin import rfc3339
 
 if TYPE_CHECKING:
     import httpx
@@ -40,18 +43,12 @@ class V2Builder(Builder):
         fmt = schema.get("format")
         if schema.get("type") == "string" and "enum" not in schema and not schema.get("nullable"):
             if fmt == "date-time":
-                return _rfc3339(self.ids.now())
+                return rfc3339(self.ids.now())
             if fmt in ("int64", "decimal"):
                 return "0"
             if fmt is None and name.endswith("_token"):  # a session's key: usable as one
                 return "ek_test_" + self.ids.new("")
         return super().value(schema, depth, name, required)
-
-
-def _rfc3339(seconds: int) -> str:
-    from datetime import datetime, timezone
-
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 class V2Error(Exception):
@@ -222,14 +219,14 @@ class V2Api:
             failure = fake._take_failure(request.method, path, op["call"])
             if failure:
                 return _Reply(failure.status, json.dumps({"error": failure.error}).encode(), failure.headers)
+            key = headers.get("idempotency-key")
+            context = headers.get("stripe-context") or headers.get("stripe-account")
             metered = fake.meter_stream.answer(
-                request.method, path, request.headers.get("authorization", ""), body
+                request.method, path, request.headers.get("authorization", ""), body, context
             )
             if metered is not None:  # the meter event stream and its sessions (see metering.py)
                 status, data = metered
                 return _Reply(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
-            key = headers.get("idempotency-key")
-            context = headers.get("stripe-context") or headers.get("stripe-account")
             fake._state.account = context  # objects live in the account whose context created them
             if method in ("post", "delete") and key:
                 signature = json.dumps([op["call"], ids, params], sort_keys=True)
@@ -284,6 +281,23 @@ class V2Api:
     def perform(
         self, op: dict[str, Any], ids: list[str], params: dict[str, Any], context: str | None
     ) -> dict[str, Any]:
+        """A behaviour's answer where the fake models one (``behaviours/``), else the generic one."""
+
+        def generic() -> dict[str, Any]:
+            return self.generic(op, ids, params, context)
+
+        handler = handlers().get(op["call"]) if self.fake.stateful else None
+        if handler is None:
+            return generic()
+        try:
+            return handler(Call(self.fake._state, op, ids, params, generic))
+        except Refusal as exc:  # a v1-style refusal from a shared helper, in v2's shape
+            error = exc.error
+            raise V2Error(exc.status, error["type"], error.get("code", ""), error["message"]) from None
+
+    def generic(
+        self, op: dict[str, Any], ids: list[str], params: dict[str, Any], context: str | None
+    ) -> dict[str, Any]:
         response = op["response"]
         props = deref(response).get("properties", {})
         if "next_page_url" in props:
@@ -317,13 +331,13 @@ class V2Api:
         if self.fake.stateful:
             kind = object_kind(schema)
             raise V2Error(404, "invalid_request_error", "not_found", f"No such {kind}: '{object_id}'")
-        return self.build.build(schema, {"id": object_id})
+        return {**self.build.build(schema), "id": object_id}
 
     def delete(self, schema: str, object_id: str, held: Any) -> dict[str, Any]:
         if held is None and self.fake.stateful:
             raise V2Error(404, "invalid_request_error", "not_found", f"No such object: '{object_id}'")
         self.fake._state.objects.pop(object_id, None)
-        deleted = self.build.build(schema, {"id": object_id})
+        deleted = {**self.build.build(schema), "id": object_id}
         if held is not None and "object" in component(schema).get("properties", {}):
             deleted["object"] = held.obj.get("object", deleted.get("object"))
         return deleted
@@ -337,23 +351,30 @@ class V2Api:
             for h in self.fake._state.objects.values()
             if h.schema == item and h.parent == parent and h.account == context
         ]
-        try:
-            start = int(params.get("page") or 0)
-        except ValueError:
-            raise V2Error(400, "invalid_request_error", "invalid_page", "page is not a page token") from None
-        limit = params.get("limit") or _DEFAULT_LIMIT
-        data = copy.deepcopy(held[start : start + limit])
-        after = start + limit
+        return page(op, ids, held, params)
 
-        path = op["path"]
-        for value in ids:
-            path = re.sub(r"\{[^}]+\}", value, path, count=1)
 
-        def url(offset: int) -> str:
-            return f"{path}?page={offset}"
+def page(
+    op: dict[str, Any], ids: list[str], held: list[dict[str, Any]], params: dict[str, Any]
+) -> dict[str, Any]:
+    """One v2 page of ``held`` (in order): ``limit`` items from the ``page`` token on."""
+    try:
+        start = int(params.get("page") or 0)
+    except ValueError:
+        raise V2Error(400, "invalid_request_error", "invalid_page", "page is not a page token") from None
+    limit = params.get("limit") or _DEFAULT_LIMIT
+    data = copy.deepcopy(held[start : start + limit])
+    after = start + limit
 
-        return {
-            "data": data,
-            "next_page_url": url(after) if after < len(held) else None,
-            "previous_page_url": url(max(start - limit, 0)) if start > 0 else None,
-        }
+    path = op["path"]
+    for value in ids:
+        path = re.sub(r"\{[^}]+\}", value, path, count=1)
+
+    def url(offset: int) -> str:
+        return f"{path}?page={offset}"
+
+    return {
+        "data": data,
+        "next_page_url": url(after) if after < len(held) else None,
+        "previous_page_url": url(max(start - limit, 0)) if start > 0 else None,
+    }

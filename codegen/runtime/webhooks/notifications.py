@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -106,16 +106,16 @@ class EventNotification(StripeObject):
         return AppliedEvent(self.id, self.type, related.id if related else None, self.created_unix)
 
     def fetch_event(self) -> StripeObject:
-        """The full event (``v2.core.event``, with ``data``), read now."""
-        client = self._bound(False, "fetch_event")
-        result: StripeObject = client.raw_request("get", self._event_path(), **self._options())
-        return result
+        """The full event, read now by ``client.v2.core.events.retrieve``: a ``V2CoreEvent``
+        with ``data``, ``changes`` and ``reason``."""
+        event: StripeObject = _events(self._bound(False, "fetch_event")).retrieve(self.id, **self._options())
+        return event
 
     async def fetch_event_async(self) -> StripeObject:
         """:meth:`fetch_event` through an ``AsyncStripeClient``."""
-        client = self._bound(True, "fetch_event_async")
-        result: StripeObject = await client.raw_request("get", self._event_path(), **self._options())
-        return result
+        events = _events(self._bound(True, "fetch_event_async"))
+        event: StripeObject = await events.retrieve(self.id, **self._options())
+        return event
 
     def fetch_related_object(self) -> StripeObject | None:
         """The related object as it is now: the model its ``object`` names (``BillingMeter``),
@@ -154,9 +154,6 @@ class EventNotification(StripeObject):
     def _options(self) -> dict[str, str]:
         return {"stripe_context": self.context} if self.context else {}
 
-    def _event_path(self) -> str:
-        return "/v2/core/events/" + quote(self.id, safe="")
-
     def _related_path(self) -> str | None:
         related = self.related_object
         if related is None:
@@ -165,6 +162,17 @@ class EventNotification(StripeObject):
         if not parts.path.startswith("/") or "/../" in parts.path + "/" or parts.query or parts.fragment:
             raise InvalidPayloadError(f"related_object.url is not an API path: {related.url!r:.80}")
         return parts.path
+
+
+def _events(client: Any) -> Any:
+    """``client.v2.core.events``, the generated operations that read v2 events."""
+    events = getattr(getattr(getattr(client, "v2", None), "core", None), "events", None)
+    if events is None:
+        raise InvalidArgumentError(
+            f"{type(client).__name__} has no v2 events: this package was generated from an API "
+            "version without them"
+        )
+    return events
 
 
 def _unix(rfc3339: str) -> int:

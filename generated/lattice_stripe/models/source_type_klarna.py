@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -51,7 +52,7 @@ class SourceTypeKlarna(StripeObject):
     )
 
     background_image_url: str | None = None
-    client_token: str | None = None
+    client_token: str | None = attrs.field(default=None, repr=mask)
     first_name: str | None = None
     last_name: str | None = None
     locale: str | None = None

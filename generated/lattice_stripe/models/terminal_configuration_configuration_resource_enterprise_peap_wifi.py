@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -31,7 +32,7 @@ class TerminalConfigurationConfigurationResourceEnterprisePeapWifi(StripeObject)
     ca_certificate_file: str | None = None
     """A File ID representing a PEM file containing the server certificate"""
 
-    password: str
+    password: str = attrs.field(repr=mask)
     """Password for connecting to the WiFi network"""
 
     ssid: str

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -38,7 +39,7 @@ class TerminalConfigurationConfigurationResourceEnterpriseTlsWifi(StripeObject):
     private_key_file: str
     """A File ID representing a PEM file containing the client RSA private key"""
 
-    private_key_file_password: str | None = None
+    private_key_file_password: str | None = attrs.field(default=None, repr=mask)
     """Password for the private key file"""
 
     ssid: str

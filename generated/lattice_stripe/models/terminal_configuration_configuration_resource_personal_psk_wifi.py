@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -26,7 +27,7 @@ class TerminalConfigurationConfigurationResourcePersonalPskWifi(StripeObject):
         ("ssid", "ssid", True, None),
     )
 
-    password: str
+    password: str = attrs.field(repr=mask)
     """Password for connecting to the WiFi network"""
 
     ssid: str

@@ -13,6 +13,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -37,7 +38,7 @@ class V2BillingMeterEventSession(StripeObject):
         ("object", "object", True, None),
     )
 
-    authentication_token: str
+    authentication_token: str = attrs.field(repr=mask)
     """The authentication token for this session. Use this token when calling the high-throughput
     meter event API.
     """

@@ -12,6 +12,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -31,7 +32,7 @@ class V2CommerceProductCatalogImportStatusDetailsAwaitingUploadUploadUrl(StripeO
     expires_at: str
     """The timestamp when the upload URL expires."""
 
-    url: str
+    url: str = attrs.field(repr=mask)
     """The pre-signed URL for uploading the catalog file."""
 
 
@@ -110,7 +111,7 @@ class V2CommerceProductCatalogImportStatusDetailsSucceededWithErrorsErrorFileDow
     expires_at: str
     """The timestamp when the download URL expires."""
 
-    url: str
+    url: str = attrs.field(repr=mask)
     """The pre-signed URL for downloading the error file."""
 
 

@@ -15,6 +15,7 @@ import attrs
 
 from .._runtime.objects import shapes as S
 from .._runtime.objects.models import StripeObject
+from .._runtime.objects.secrets import mask
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -101,7 +102,7 @@ class V2CoreEventDestinationWebhookEndpoint(StripeObject):
         ("url", "url", False, None),
     )
 
-    signing_secret: str | None = None
+    signing_secret: str | None = attrs.field(default=None, repr=mask)
     """The signing secret of the webhook endpoint, only includable on creation."""
 
     url: str | None = None

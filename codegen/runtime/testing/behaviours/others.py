@@ -1,6 +1,6 @@
-"""Disputes, credit notes, quotes, subscription schedules, billing meters and their event
-summaries; and the operations the fake refuses as not modelled (money movement it does not
-follow: treasury, issuing, tax calculations, top-ups, ...)."""
+"""Disputes, credit notes, quotes and subscription schedules; and the operations the fake
+refuses as not modelled (money movement it does not follow: treasury, issuing, tax
+calculations, top-ups, ...). Billing meters live in ``usage``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from ..refusals import not_modelled, refuse, unexpected_state
 from ..schema import operations
-from ..state import Held, fill
+from ..state import fill
 from .billing import clock_now, finalize, new_invoice, new_line, refresh_lines
 from .registry import Call, behaviour
 from .subscriptions import add_interval, end, interval_of
@@ -481,146 +481,6 @@ def update_schedule(call: Call) -> dict[str, Any]:
     if "phases" in call.params:
         raise not_modelled("changing a subscription schedule's phases")
     return call.generic()
-
-
-# -- billing meters -------------------------------------------------------------------------
-
-
-@behaviour("billing.meters.create")
-def create_meter(call: Call) -> dict[str, Any]:
-    p = call.params
-    if call.state.find_all("billing.meter", event_name=p["event_name"], status="active"):
-        raise refuse(
-            f"An active meter with event_name `{p['event_name']}` already exists.",
-            code="parameter_invalid",
-            param="event_name",
-        )
-    mapping = p.get("customer_mapping") or {"event_payload_key": "stripe_customer_id", "type": "by_id"}
-    settings = p.get("value_settings") or {"event_payload_key": "value"}
-    return call.state.new(
-        "billing.meter",
-        {
-            "status": "active",
-            "customer_mapping": mapping,
-            "value_settings": settings,
-            "status_transitions": {"deactivated_at": None},
-        },
-        params=p,
-    )
-
-
-@behaviour("billing.meters.deactivate", "billing.meters.reactivate")
-def meter_status(call: Call) -> dict[str, Any]:
-    meter = call.target("billing.meter")
-    wanted = "inactive" if call.path.endswith("deactivate") else "active"
-    if meter["status"] == wanted:
-        raise unexpected_state(
-            meter, call.path.rsplit(".", 1)[-1] + "d", ["active" if wanted == "inactive" else "inactive"]
-        )
-    call.state.change(
-        meter,
-        {
-            "status": wanted,
-            "status_transitions": {"deactivated_at": call.state.now() if wanted == "inactive" else None},
-        },
-        None,
-    )
-    return meter
-
-
-@behaviour("billing.meter_events.create")
-def meter_event(call: Call) -> dict[str, Any]:
-    p = call.params
-    state = call.state
-    identifier = p.get("identifier") or state.ids.new("")
-    key = f"meter_event/{identifier}"
-    if key in state.objects:
-        raise refuse(
-            f"An event with identifier {identifier} already exists.",
-            code="parameter_invalid",
-            param="identifier",
-        )
-    meters = state.find_all("billing.meter", event_name=p["event_name"])
-    payload = p.get("payload") or {}
-    for meter in meters:
-        value_key = (meter.get("value_settings") or {}).get("event_payload_key", "value")
-        customer_key = (meter.get("customer_mapping") or {}).get("event_payload_key", "stripe_customer_id")
-        if customer_key not in payload:
-            raise refuse(
-                f"Missing required param: payload[{customer_key}].",
-                code="parameter_missing",
-                param=f"payload[{customer_key}]",
-            )
-        if value_key in payload:
-            try:
-                float(payload[value_key])
-            except ValueError:
-                raise refuse(
-                    f"Invalid number: payload[{value_key}]",
-                    code="parameter_invalid",
-                    param=f"payload[{value_key}]",
-                ) from None
-    event = state.build.build("billing.meter_event")
-    fill(
-        "billing.meter_event",
-        event,
-        {
-            "event_name": p["event_name"],
-            "identifier": identifier,
-            "payload": payload,
-            "timestamp": int(p.get("timestamp") or state.now()),
-            "created": state.now(),
-        },
-    )
-    state.objects[key] = Held("billing.meter_event", event, None, state.account)
-    return event
-
-
-@behaviour("billing.meters.event_summaries.list")
-def event_summaries(call: Call) -> dict[str, Any]:
-    """Sum (or count) a customer's meter events in ``[start_time, end_time)``, per day or
-    hour with ``value_grouping_window``."""
-    meter = call.find(call.ids[0], "billing.meter")
-    p = call.params
-    start, end = int(p["start_time"]), int(p["end_time"])
-    if end <= start:
-        raise refuse("end_time must be after start_time.", code="parameter_invalid", param="end_time")
-    window = {"day": 86400, "hour": 3600}.get(str(p.get("value_grouping_window")), end - start)
-    if (end - start) % window or start % 60:
-        raise refuse(
-            "start_time and end_time must align with the value_grouping_window.",
-            code="parameter_invalid",
-            param="start_time",
-        )
-    customer_key = (meter.get("customer_mapping") or {}).get("event_payload_key", "stripe_customer_id")
-    value_key = (meter.get("value_settings") or {}).get("event_payload_key", "value")
-    formula = (meter.get("default_aggregation") or {}).get("formula", "sum")
-    events = [
-        e
-        for e in call.state.find_all("billing.meter_event", event_name=meter["event_name"])
-        if e["payload"].get(customer_key) == p["customer"]
-    ]
-    summaries = []
-    for at in range(start, end, window):
-        inside = [e for e in events if at <= int(e["timestamp"]) < at + window]
-        value = (
-            len(inside) if formula == "count" else sum(float(e["payload"].get(value_key, 0)) for e in inside)
-        )
-        summary = call.state.build.build("billing.meter_event_summary")
-        fill(
-            "billing.meter_event_summary",
-            summary,
-            {"aggregated_value": value, "start_time": at, "end_time": at + window, "meter": meter["id"]},
-        )
-        summaries.append(summary)
-    summaries.reverse()  # newest first
-    limit = int(p.get("limit") or 10)
-    return {
-        "object": "list",
-        "data": summaries[:limit],
-        "has_more": len(summaries) > limit,
-        "url": f"/v1/billing/meters/{meter['id']}/event_summaries",
-    }
 
 
 # -- refused as not modelled -----------------------------------------------------------------

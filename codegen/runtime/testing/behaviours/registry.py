@@ -33,6 +33,8 @@ _MODULES = (
     "connect",
     "clocks",
     "others",
+    "usage",
+    "destinations",
 )
 
 
