@@ -157,7 +157,7 @@ def parse(data: bytes, cache: bool = True) -> tuple[dict[str, Any], str]:
     if cache:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         for path, text in ((cached, json.dumps(document)), (canonical, digest + "\n")):
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # processes may parse at once
             tmp.write_text(text)
             tmp.replace(path)
     return document, digest

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -80,7 +81,10 @@ def formatted(files: dict[str, str]) -> dict[str, str]:
             FORMAT_CACHE.mkdir(parents=True, exist_ok=True)
             for rel, path in paths.items():
                 result[rel] = path.read_text(encoding="utf-8")
-                shutil.copyfile(path, misses[rel])
+                # whole or absent for a reader: other processes may format the same file at once
+                partial = misses[rel].with_name(f"{misses[rel].name}.{os.getpid()}.tmp")
+                shutil.copyfile(path, partial)
+                partial.replace(misses[rel])
     return dict(sorted(result.items()))
 
 
