@@ -9,6 +9,12 @@ fields becoming optional, and type changes against the data flow (a param type t
 longer accepts what it did; a field or return type that may now hold what it could not).
 The rest is additive.
 
+Groups: a report reads summary first, then three groups: **breaking** and **additive** changes
+of the v1 API, and **v2**, every change to Stripe's v2 API (``client.v2.*``, its params and
+``v2.*`` models), breaking or not. Each change carries the API it belongs to (``api``, set where
+the change is built, from the surface record); the group is presentation only: a breaking v2
+change still fails ``--fail-on breaking``.
+
 Overrides: the spec side comes from the IR with ``overrides/`` applied (the narrowed
 ``accounts.reject(reason)`` is what the spec side expects), so intentional differences are
 not drift. An override whose premise moved in the spec (the param's type or description
@@ -17,7 +23,9 @@ changed, or its target is gone) is reported as ``review`` and always fails.
 
 from __future__ import annotations
 
+import itertools
 import json
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -34,12 +42,18 @@ from .spec import LoadedSpec
 from .surface import Alias, Fields, Member, PackageSurface, Shape, Surface
 
 ACTIONS = ("review", "removed", "added", "changed")
+GROUPS = ("breaking", "additive", "v2")
 FORMATS = ("text", "json", "markdown", "github", "changelog")
 MEANING = {
     "added": "in the spec, not in the package",
     "removed": "in the package, not in the spec",
     "changed": "in both, different",
     "review": "an override whose premise changed in the spec",
+}
+GROUP_MEANING = {
+    "breaking": "v1 API, breaks users",
+    "additive": "v1 API, breaks no one",
+    "v2": "the v2 API: client.v2.*, its params and v2.* models",
 }
 
 
@@ -50,6 +64,13 @@ class Change:
     where: str  # "accounts.reject(reason)", "Capability.status", "capability" (a model module)
     detail: str
     breaking: bool
+    api: str = "v1"  # v1 | v2: the API of the record that changed
+
+    @property
+    def group(self) -> str:
+        if self.api == "v2":
+            return "v2"
+        return "breaking" if self.breaking else "additive"
 
 
 @attrs.frozen
@@ -62,9 +83,6 @@ class Report:
 
     def failing(self, fail_on: str) -> bool:
         return any(c.breaking or fail_on == "any" for c in self.changes)
-
-    def counts(self) -> Counter[tuple[str, str]]:
-        return Counter((c.action, c.kind) for c in self.changes)
 
 
 @attrs.frozen
@@ -105,7 +123,10 @@ def check(loaded: LoadedSpec, package_dir: Path) -> Report:
 
 def compare(api: Api, package: PackageSurface) -> list[Change]:
     """Changes that turn the package's surface into the spec's (overrides applied, as in the IR)."""
-    changes = [Change("review", "override", r.target, r.message, True) for r in api.override_reviews]
+    changes = [
+        Change("review", "override", r.target, r.message, True, surface.api_of(r.target))
+        for r in api.override_reviews
+    ]
     changes += diff(package.surface, surface.from_api(api))
     # The async client must mirror the sync one exactly: any difference is a defect.
     sync, async_ = (Surface(s.resources, s.operations) for s in (package.surface, package.async_surface))
@@ -155,24 +176,33 @@ def _modules(
     new: Mapping[str, Mapping[str, Shape]],
 ) -> list[Change]:
     def present(action: str, module: str, shapes: Mapping[str, Shape]) -> Change:
-        return Change(action, kinds.module, module, ", ".join(sorted(shapes)), action != "added")
+        detail = ", ".join(sorted(shapes))
+        return Change(action, kinds.module, module, detail, action != "added", surface.api_of(module))
 
     def changed(module: str, a: Mapping[str, Shape], b: Mapping[str, Shape]) -> list[Change]:
-        return _keyed(a, b, partial(_shape, kinds, f"{section}/{module}.py"), partial(_changed_shape, kinds))
+        changes = _keyed(
+            a, b, partial(_shape, kinds, f"{section}/{module}.py"), partial(_changed_shape, kinds)
+        )
+        return _in(surface.api_of(module), changes)
 
     return _keyed(old, new, present, changed)
 
 
+def _in(api: str, changes: list[Change]) -> list[Change]:
+    """The changes of one record, all of ``api`` (built as v1, the default)."""
+    return changes if api == "v1" else [attrs.evolve(c, api=api) for c in changes]
+
+
 def _resource(action: str, chain: str, class_name: str) -> Change:
-    return Change(action, "resource", chain, class_name, action != "added")
+    return Change(action, "resource", chain, class_name, action != "added", surface.api_of(chain))
 
 
 def _renamed_class(chain: str, before: str, after: str) -> list[Change]:
-    return [Change("changed", "resource", chain, f"{before} -> {after}", True)]
+    return [Change("changed", "resource", chain, f"{before} -> {after}", True, surface.api_of(chain))]
 
 
 def _operation(action: str, call_path: str, op: surface.Operation) -> Change:
-    return Change(action, "operation", call_path, _http(op), action != "added")
+    return Change(action, "operation", call_path, _http(op), action != "added", op.api)
 
 
 def _changed_operation(call_path: str, a: surface.Operation, b: surface.Operation) -> list[Change]:
@@ -180,10 +210,12 @@ def _changed_operation(call_path: str, a: surface.Operation, b: surface.Operatio
         "operation",
         call_path,
         ("http", a.http, b.http, True),
+        ("api", a.api, b.api, True),  # the wire format: form or JSON bodies, v1 or v2 errors
         ("path_params", ", ".join(a.path_params), ", ".join(b.path_params), True),
         ("returns", a.returns, b.returns, _type_breaks(a.returns, b.returns, inputs=False)),
     )
-    return out + _members(PARAMS, lambda name: f"{call_path}({name})", a.params, b.params)
+    out += _members(PARAMS, lambda name: f"{call_path}({name})", a.params, b.params)
+    return _in("v2" if "v2" in (a.api, b.api) else "v1", out)
 
 
 def _attributes(kind: str, where: str, *rows: tuple[str, object, object, bool]) -> list[Change]:
@@ -262,12 +294,16 @@ def _pair_renames(changes: list[Change]) -> list[Change]:
         c for c in changes if not (c.kind == "operation" and c.action != "changed" and c.detail in renamed)
     ]
     for http in sorted(renamed):
-        old, new = ops[("removed", http)].where, ops[("added", http)].where
-        out.append(Change("changed", "operation", old, f"renamed to {new} ({http})", True))
+        old, new = ops[("removed", http)], ops[("added", http)]
+        detail = f"renamed to {new.where} ({http})"
+        out.append(Change("changed", "operation", old.where, detail, True, new.api))
     return out
 
 
 # --- reporting ----------------------------------------------------------------------
+#
+# Every format reads the same way: the summary (each group's count, by action and kind), then
+# the groups in GROUPS order, breaking changes first inside v2.
 
 
 def render(report: Report, fmt: str) -> str:
@@ -282,16 +318,20 @@ KINDS = (
 )  # fmt: skip
 
 
+def _kind_order(action: str, kind: str) -> tuple[int, int]:
+    return ACTIONS.index(action), KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
 def _ordered(report: Report) -> list[Change]:
-    def key(c: Change) -> tuple[int, int, str, str]:
-        return (
-            ACTIONS.index(c.action),
-            KINDS.index(c.kind) if c.kind in KINDS else len(KINDS),
-            c.where,
-            c.detail,
-        )
+    def key(c: Change) -> tuple[int, bool, tuple[int, int], str, str]:
+        return GROUPS.index(c.group), not c.breaking, _kind_order(c.action, c.kind), c.where, c.detail
 
     return sorted(report.changes, key=key)
+
+
+def _groups(report: Report) -> list[tuple[str, list[Change]]]:
+    """Each group that has changes, with its changes in report order."""
+    return [(g, list(changes)) for g, changes in itertools.groupby(_ordered(report), lambda c: c.group)]
 
 
 def _grouped(changes: Iterable[Change]) -> list[Change]:
@@ -313,42 +353,80 @@ def _grouped(changes: Iterable[Change]) -> list[Change]:
 
 
 def summary(report: Report) -> str:
+    """One line: the total, then each group's count (and how many v2 changes break)."""
     if not report.changes:
         return "no drift"
+    sizes = Counter(c.group for c in report.changes)
     breaking = sum(c.breaking for c in report.changes)
-    parts = ", ".join(f"{n} {a} {k}" for (a, k), n in sorted(report.counts().items()))
-    return f"{len(report.changes)} differences ({breaking} breaking): {parts}"
+    v2_breaking = sum(c.breaking for c in report.changes if c.group == "v2")
+    return (
+        f"{len(report.changes)} differences ({breaking} breaking): {sizes['breaking']} breaking, "
+        f"{sizes['additive']} additive, {sizes['v2']} v2 ({v2_breaking} breaking)"
+    )
 
 
 def _header(report: Report) -> list[str]:
     return [f"spec:    {report.spec}", f"package: {report.package}"]
 
 
+def _kinds(changes: Iterable[Change]) -> str:
+    """Changes counted by action and kind, in report order: "16 removed operation, ..."."""
+    counts = Counter((c.action, c.kind) for c in changes)
+    return ", ".join(f"{counts[a, k]} {a} {k}" for a, k in sorted(counts, key=lambda ak: _kind_order(*ak)))
+
+
+def _legend() -> str:
+    return "; ".join(f"{action}: {meaning}" for action, meaning in MEANING.items())
+
+
+def _mark(c: Change) -> str:
+    return "breaking" if c.breaking else "additive"
+
+
 def _text(report: Report) -> str:
     lines = ["API drift check", *_header(report), ""]
     if not report.changes:
         return "\n".join([*lines, "No drift: the package exposes exactly what the spec describes."])
-    lines.append(summary(report))
-    for action in ACTIONS:
-        group = _grouped(c for c in _ordered(report) if c.action == action)
-        if group:
-            lines += ["", f"{action.upper()} ({MEANING[action]}): {len(group)}"]
-            lines += [
-                f"  {'breaking' if c.breaking else 'additive':<8}  {c.kind:<10}  {c.where}  {c.detail}"
-                for c in group
-            ]
+    groups = _groups(report)
+    lines.append(f"SUMMARY: {summary(report)}")
+    for g, changes in groups:
+        counts = _kinds(changes).replace(" ", "\xa0").replace(",\xa0", ", ")  # break between counts only
+        wrapped = textwrap.wrap(
+            counts, 100, initial_indent=f"  {g:<8} {len(changes):>5}  ", subsequent_indent=" " * 18
+        )
+        lines += [line.replace("\xa0", " ") for line in wrapped]
+    lines += textwrap.wrap(f"({_legend()})", 100, initial_indent="  ", subsequent_indent="   ")
+    for group, changes in groups:
+        lines += ["", f"{group.upper()} ({GROUP_MEANING[group]}): {len(changes)}"]
+        lines += [
+            f"  {_mark(c):<8}  {c.action:<7}  {c.kind:<10}  {c.where}  {c.detail}" for c in _grouped(changes)
+        ]
     lines += ["", "Run `make generate` to bring the package in line with the spec (never edit generated/)."]
     return "\n".join(lines)
 
 
 def _json(report: Report) -> str:
+    groups = _groups(report)
+    summaries = {
+        g: {
+            "changes": len(changes),
+            "breaking": sum(c.breaking for c in changes),
+            "by kind": dict(sorted(Counter(f"{c.action} {c.kind}" for c in changes).items())),
+        }
+        for g, changes in groups
+    }
     return json.dumps(
         {
             "spec": report.spec,
             "package": report.package,
-            "summary": {f"{a} {k}": n for (a, k), n in sorted(report.counts().items())},
-            "breaking": sum(c.breaking for c in report.changes),
-            "changes": [attrs.asdict(c) for c in _ordered(report)],
+            "summary": {
+                "differences": len(report.changes),
+                "breaking": sum(c.breaking for c in report.changes),
+                "groups": summaries,
+            },
+            "changes": [
+                {**attrs.asdict(c, recurse=False), "group": g} for g, changes in groups for c in changes
+            ],
         },
         indent=2,
     )
@@ -358,21 +436,23 @@ def _markdown(report: Report) -> str:
     lines = ["## API drift", "", f"- spec: {report.spec}", f"- package: {report.package}", ""]
     if not report.changes:
         return "\n".join([*lines, "No drift."])
-    lines.append(summary(report))
-    for action in ACTIONS:
-        group = _grouped(c for c in _ordered(report) if c.action == action)
-        if group:
-            lines += [
-                "",
-                f"### {action.capitalize()} ({MEANING[action]})",
-                "",
-                "| | kind | where | detail |",
-                "|---|---|---|---|",
-            ]
-            lines += [
-                f"| {'⚠️ breaking' if c.breaking else 'additive'} | {c.kind} | `{c.where}` | {_md(c.detail)} |"
-                for c in group
-            ]
+    lines += ["### Summary", "", summary(report), "", "| group | changes | by kind |", "|---|---|---|"]
+    groups = _groups(report)
+    lines += [f"| {g} | {len(changes)} | {_kinds(changes)} |" for g, changes in groups]
+    lines += ["", _md(_legend())]
+    for group, changes in groups:
+        lines += [
+            "",
+            f"### {group.capitalize()}: {len(changes)} ({GROUP_MEANING[group]})",
+            "",
+            "| | action | kind | where | detail |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {'⚠️ breaking' if c.breaking else 'additive'} | {c.action} | {c.kind} | `{c.where}` "
+            f"| {_md(c.detail)} |"
+            for c in _grouped(changes)
+        ]
     return "\n".join(lines)
 
 
@@ -381,32 +461,48 @@ def _md(text: str) -> str:
 
 
 def _github(report: Report) -> str:
+    """Workflow annotations, the summary first: GitHub shows only the first few of each level."""
+
     def escape(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    lines = [
-        f"::{'error' if c.breaking else 'warning'} title=API drift ({c.action} {c.kind})::"
-        + escape(f"{c.where}: {c.detail}")
-        for c in _grouped(_ordered(report))
-    ]
     level = "error" if any(c.breaking for c in report.changes) else "notice"
-    return "\n".join([*lines, f"::{level} title=API drift::{escape(summary(report))}"])
+    lines = [f"::{level} title=API drift::{escape(summary(report))}"]
+    lines += [
+        f"::{'error' if c.breaking else 'warning'} title=API drift, {group} ({c.action} {c.kind})::"
+        + escape(f"{c.where}: {c.detail}")
+        for group, changes in _groups(report)
+        for c in _grouped(changes)
+    ]
+    return "\n".join(lines)
 
 
 def _changelog(report: Report) -> str:
     """A CHANGELOG section: what regenerating from the spec changes for users."""
     moved = f" (from {report.package_version})" if report.package_version != report.spec_version else ""
     lines = [f"## Unreleased: Stripe API {report.spec_version}{moved}", ""]
-    titles = {"breaking": "### Breaking changes", "added": "### Added", "changed": "### Changed"}
+    titles = {
+        "breaking": "### Breaking changes",
+        "added": "### Added",
+        "changed": "### Changed",
+        "v2": "### v2 API",
+    }
     buckets: dict[str, list[Change]] = {k: [] for k in titles}
     for c in _grouped(_ordered(report)):
         if c.action == "review":
             continue
-        buckets["breaking" if c.breaking else ("added" if c.action == "added" else "changed")].append(c)
+        key = c.group if c.group != "additive" else ("added" if c.action == "added" else "changed")
+        buckets[key].append(c)
+    if any(buckets.values()):
+        lines += [summary(report).replace("differences", "API surface changes", 1), ""]
     for key, title in titles.items():
         if buckets[key]:
             lines += [title, ""]
-            lines += [f"- {c.action} {c.kind} `{c.where}`: {c.detail}" for c in buckets[key]]
+            lines += [
+                f"- {'**breaking** ' if key == 'v2' and c.breaking else ''}{c.action} {c.kind} `{c.where}`: "
+                f"{c.detail}"
+                for c in buckets[key]
+            ]
             lines.append("")
     if len(lines) == 2:
         lines.append("- No API surface changes.")

@@ -55,6 +55,7 @@ class Operation:
     path_params: tuple[str, ...]
     returns: str
     params: Mapping[str, Member]
+    api: str = "v1"  # v1 | v2: the API it belongs to, as the IR and the runtime Operation say
 
 
 @attrs.frozen
@@ -86,6 +87,14 @@ class Surface:
 
 
 NO_OPERATION = "(no API operation)"
+
+
+def api_of(name: str) -> str:
+    """``"v2"`` for a record of Stripe's v2 API, found by its identity: a call path or resource
+    chain under ``client.v2`` (``v2.core.events.list``), or a params or model module, which the
+    naming rules name after the ``v2`` chain or ``v2.*`` schema (``v2_core_events``,
+    ``v2_core_event``). Operations carry their ``api`` themselves; this names the rest."""
+    return "v2" if name.startswith(("v2.", "v2_")) else "v1"
 
 
 class SurfaceError(Exception):
@@ -141,6 +150,7 @@ def from_api(api: Api) -> Surface:
                 path_params=tuple(p.py_name for p in op.path_params),
                 returns=normalize(op.return_annotation)[0],
                 params={p.py_name: _spec_param(p) for p in op.params},
+                api=op.api,
             )
             for op in api.operations
         },
@@ -252,6 +262,7 @@ def _operation(cls: type, name: str, fn: Any) -> Operation:
         path_params=positional,
         returns=_mirrored(cls, normalize(str(sig.return_annotation))[0]),
         params=params,
+        api=op.api if op is not None else "v1",
     )
 
 

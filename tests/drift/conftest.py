@@ -193,13 +193,23 @@ def reports(
     pinned_file: Path,
 ) -> dict[str, Run]:
     """check-drift --format json through the CLI: pinned vs pinned, the 2023-08-16 package
-    against 2022-11-15 and back, hand edits, and additive-only drift under both --fail-on levels."""
+    against 2022-11-15 and back, the 2023-08-16 package against the pinned 2026 spec (the move
+    to v2), hand edits, and additive-only drift under both --fail-on levels."""
     base = ("check-drift", "--offline", "--format", "json", "--package-dir")
-    names = ["pinned", "against_old_spec", "old_package", "edited", "additive_any", "additive_breaking"]
+    names = [
+        "pinned",
+        "against_old_spec",
+        "old_package",
+        "from_2023",
+        "edited",
+        "additive_any",
+        "additive_breaking",
+    ]
     results = codegen(
         (*base, packages["pinned"], "--spec", pinned_file),
         (*base, packages["new"], "--spec", old_spec, "--lock", old_lock),
         (*base, packages["old"], "--spec", new_spec, "--lock", shared.PAIR_LOCK),
+        (*base, packages["new"], "--spec", pinned_file),
         (*base, edited, "--spec", pinned_file),
         (*base, additive, "--spec", pinned_file),
         (*base, additive, "--spec", pinned_file, "--fail-on", "breaking"),

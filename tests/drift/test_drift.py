@@ -152,7 +152,8 @@ def test_newer_package_against_older_spec(reports: dict[str, Run], docs: Docs) -
     assert len(run.find("added", "param")) == sum(len(params(OLD, o) - params(NEW, o)) for o in common)
     # classification: everything the package has and the spec lacks would break users
     assert all(c["breaking"] for c in run.changes if c["action"] == "removed")
-    assert run.data["summary"]["removed operation"] == 16
+    assert run.data["summary"]["groups"]["breaking"]["by kind"]["removed operation"] == 16
+    assert "v2" not in run.data["summary"]["groups"]  # neither spec has a v2 API
     assert next(c for c in run.changes if c["kind"] == "api version")["detail"] == "2023-08-16 -> 2022-11-15"
 
 
@@ -185,6 +186,44 @@ def test_older_package_against_pinned_spec(reports: dict[str, Run], docs: Docs) 
     for key in ("operation", "model", "field", "param", "enum value"):
         assert len(run.find("added", key)) == len(forward.find("removed", key)), key
         assert len(run.find("removed", key)) == len(forward.find("added", key)), key
+
+
+# --- the move to 2026 and its v2 API ------------------------------------------------------
+
+
+@pytest.mark.drift
+def test_2023_package_against_the_pinned_spec_reads_by_group(
+    reports: dict[str, Run], pinned_file: Path
+) -> None:
+    """Summary first, then breaking, additive and v2; each group's count is what it lists."""
+    run = reports["from_2023"]
+    assert run.returncode == 1
+    summary, groups = run.data["summary"], run.data["summary"]["groups"]
+    assert list(groups) == list(drift.GROUPS)
+    assert [c["group"] for c in run.changes] == sorted(
+        (c["group"] for c in run.changes), key=drift.GROUPS.index
+    )
+    for name, group in groups.items():
+        listed = [c for c in run.changes if c["group"] == name]
+        assert group["changes"] == len(listed) == sum(group["by kind"].values()), name
+        assert group["breaking"] == sum(c["breaking"] for c in listed), name
+        assert all((c["api"] == "v2") == (name == "v2") for c in listed), name
+    assert summary["differences"] == len(run.changes) > 5000
+    assert summary["breaking"] == sum(c["breaking"] for c in run.changes) > 0
+    # v2 is every /v2/ operation and v2.* schema of the spec, counted from the document alone,
+    # and nothing else: the groups come from the records, so they agree with the spec's paths
+    doc = document(pinned_file)
+    v2 = [c for c in run.changes if c["group"] == "v2"]
+    v2_ops = {(v, p) for v, p in operations(doc) if p.startswith("/v2/")}
+    assert len(v2_ops) == 32
+    assert {
+        (c["detail"].split(" ")[0].lower(), c["detail"].split(" ")[1]) for c in v2 if c["kind"] == "operation"
+    } == v2_ops
+    assert {c["where"] for c in v2 if c["kind"] == "model"} == {
+        module_name(s) for s in schemas(doc) if s.startswith("v2.")
+    }
+    assert all(c["where"].startswith(("v2.", "v2_", "V2")) for c in v2)
+    assert not [c for c in run.changes if c["group"] != "v2" and c["where"].startswith(("v2.", "v2_", "V2"))]
 
 
 # --- hand edits -------------------------------------------------------------------------
@@ -345,18 +384,20 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(
 @pytest.mark.drift
 def test_every_format_renders(reports: dict[str, Run]) -> None:
     run = reports["against_old_spec"]
-    changes = tuple(drift.Change(**c) for c in run.changes)
+    changes = tuple(drift.Change(**{k: v for k, v in c.items() if k != "group"}) for c in run.changes)
     report = drift.Report(run.data["spec"], run.data["package"], changes, "2022-11-15", "2023-08-16")
     text = drift.render(report, "text")
-    assert "REMOVED (in the package, not in the spec)" in text and "account_sessions.create" in text
+    assert "BREAKING (v1 API, breaks users): " in text
+    assert "  breaking  removed  operation   account_sessions.create  POST /v1/account_sessions" in text
     markdown = drift.render(report, "markdown")
-    assert "### Removed" in markdown and "| ⚠️ breaking | operation | `account_sessions.create` |" in markdown
+    assert "### Breaking: " in markdown
+    assert "| ⚠️ breaking | removed | operation | `account_sessions.create` |" in markdown
     github = drift.render(report, "github").splitlines()
     assert any(
-        line.startswith("::error title=API drift (removed operation)::account_sessions.create")
+        line.startswith("::error title=API drift, breaking (removed operation)::account_sessions.create")
         for line in github
     )
-    assert github[-1].startswith("::error title=API drift::")
+    assert github[0].startswith("::error title=API drift::")  # the summary first: GitHub shows the first few
     changelog = drift.render(report, "changelog")
     assert changelog.startswith("## Unreleased: Stripe API 2022-11-15 (from 2023-08-16)\n")
     breaking = changelog.split("### Breaking changes")[1].split("###")[0]

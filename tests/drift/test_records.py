@@ -66,6 +66,10 @@ CASES = [
         ("changed", "operation", "accounts.reject returns", "Account -> Account | None", True),
     ),
     (
+        edit(operations={"accounts.reject": attrs.evolve(REJECT, api="v2")}),
+        ("changed", "operation", "accounts.reject api", "v1 -> v2", True),  # JSON bodies, v2 errors
+    ),
+    (
         edit(operations={"accounts.reject": Operation(REJECT.http, ("account",), "Account", {})}),
         ("removed", "param", "accounts.reject(reason)", "str", True),
     ),

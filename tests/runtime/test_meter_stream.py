@@ -51,41 +51,45 @@ def faulty(host: MeterHost) -> MeterHost:
     return host
 
 
-def check_exactly_once(host: MeterHost, identifiers: list[str]) -> None:
+def check_exactly_once(host: MeterHost, identifiers: list[str], in_flight: int) -> None:
     assert len(set(identifiers)) == TOTAL
     assert set(host.accepted) == set(identifiers)  # none lost
     assert set(host.accepted.values()) == {1}  # none twice
     assert host.duplicates == host.replayed > 0  # the 5xx batches were resent with the same identifiers
-    assert host.expired_refusals == 2 and host.sessions == 3  # renewed, and resent once each time
+    # each expiry refuses the batches in flight on that session (one, or up to max_in_flight);
+    # one renewal per expiry, and each refused batch resent once on the new session
+    assert 2 <= host.expired_refusals <= 2 * in_flight and host.sessions == 3
     assert max(host.batch_sizes) == 100
     assert API_KEY not in host.stream_auth  # the stream host only ever saw session tokens
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 def test_ten_thousand_events_survive_expiries_and_server_errors(
-    client: StripeClient, host: MeterHost
+    client: StripeClient, host: MeterHost, in_flight: int
 ) -> None:
     faulty(host)
-    with MeterEventStream(client) as stream:
+    with MeterEventStream(client, max_in_flight=in_flight) as stream:
         identifiers = [
             stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1}) for i in range(TOTAL)
         ]
     report = stream.close()  # closing again returns the same report
     assert report.ok and report.sent == TOTAL
-    check_exactly_once(host, identifiers)
+    check_exactly_once(host, identifiers, in_flight)
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 async def test_ten_thousand_events_survive_expiries_and_server_errors_async(
-    aclient: AsyncStripeClient, host: MeterHost
+    aclient: AsyncStripeClient, host: MeterHost, in_flight: int
 ) -> None:
     faulty(host)
-    async with AsyncMeterEventStream(aclient) as stream:
+    async with AsyncMeterEventStream(aclient, max_in_flight=in_flight) as stream:
         identifiers = [
             await stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1})
             for i in range(TOTAL)
         ]
     report = await stream.aclose()
     assert report.ok and report.sent == TOTAL
-    check_exactly_once(host, identifiers)
+    check_exactly_once(host, identifiers, in_flight)
 
 
 def test_senders_on_many_threads(client: StripeClient, host: MeterHost) -> None:
@@ -176,11 +180,12 @@ def wait_until(condition: Any) -> None:
     raise AssertionError("condition never held")
 
 
+@pytest.mark.parametrize("in_flight", [1, 4])
 def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
-    server: StripeServer, stalled: MeterHost, shared_http: Any
+    server: StripeServer, stalled: MeterHost, shared_http: Any, in_flight: int
 ) -> None:
     c = StripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=60, http_client=shared_http)
-    stream = MeterEventStream(c, max_buffered=500, full_timeout=0)
+    stream = MeterEventStream(c, max_buffered=500, full_timeout=0, max_in_flight=in_flight)
     taken: list[str] = []
     refused = 0
 
@@ -191,9 +196,9 @@ def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
         except MeterStreamFullError:
             refused += 1
 
-    for i in range(1_000):  # fill the buffer; the worker's batch reaches the stalled server
+    for i in range(1_000):  # fill the buffer; the workers' batches reach the stalled server
         send(i)
-    wait_until(lambda: stalled.stalling)  # (and every module it loads on the way is loaded)
+    wait_until(lambda: stalled.stalling == in_flight)  # (and every module it loads on the way is loaded)
     refused = 0
     while not refused:  # the buffer is full now, whatever the worker took before the stall
         send(len(taken))
@@ -206,14 +211,14 @@ def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    assert 500 <= len(taken) <= 600 and refused == 7_000  # the buffer and one batch in flight
+    assert len(taken) == 500 + 100 * in_flight and refused == 7_000  # the buffer and the batches in flight
     assert grown < 16 * 1024, grown  # 7,000 refused events were not kept (they would be megabytes)
     reports: list[Any] = []
     closer = threading.Thread(target=lambda: reports.append(stream.close(timeout=0)))
     closer.start()
     wait_until(lambda: stream._closed)
     assert stalled.stall is not None
-    stalled.stall.set()  # the batch in flight is answered; nothing new starts
+    stalled.stall.set()  # the batches in flight are answered; nothing new starts
     closer.join()
     (report,) = reports
     assert len(report.unsent) == 500 and not report.failed
@@ -226,7 +231,7 @@ def test_close_during_a_stall_reports_what_was_not_sent(
     server: StripeServer, stalled: MeterHost, shared_http: Any
 ) -> None:
     c = StripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=0.5, http_client=shared_http)
-    stream = MeterEventStream(c, max_buffered=200, full_timeout=0)
+    stream = MeterEventStream(c, max_buffered=200, full_timeout=0, max_in_flight=1)
     taken: list[str] = []
     for i in range(1_000):
         try:
@@ -242,7 +247,7 @@ def test_close_during_a_stall_reports_what_was_not_sent(
 
 
 def test_a_blocked_sender_resumes_when_room_appears(client: StripeClient, stalled: MeterHost) -> None:
-    stream = MeterEventStream(client, max_buffered=100, full_timeout=None)
+    stream = MeterEventStream(client, max_buffered=100, full_timeout=None, max_in_flight=1)
     for _ in range(200):  # one batch in flight (stalled), one buffered
         stream.send("api_calls", {"value": "1"})
     done: list[str] = []
@@ -258,7 +263,7 @@ def test_a_blocked_sender_resumes_when_room_appears(client: StripeClient, stalle
 
 
 def test_close_releases_blocked_senders(client: StripeClient, stalled: MeterHost) -> None:
-    stream = MeterEventStream(client, max_buffered=100, full_timeout=None)
+    stream = MeterEventStream(client, max_buffered=100, full_timeout=None, max_in_flight=1)
     for _ in range(200):
         stream.send("api_calls", {"value": "1"})
     errors: list[BaseException] = []
@@ -285,7 +290,7 @@ def test_close_releases_blocked_senders(client: StripeClient, stalled: MeterHost
 
 async def test_async_back_pressure_and_close_during_a_stall(server: StripeServer, stalled: MeterHost) -> None:
     async with AsyncStripeClient(API_KEY, base_url=server.url, max_retries=0, timeout=60) as c:
-        stream = AsyncMeterEventStream(c, max_buffered=300, full_timeout=0)
+        stream = AsyncMeterEventStream(c, max_buffered=300, full_timeout=0, max_in_flight=1)
         taken: list[str] = []
         for i in range(3_000):
             try:
@@ -316,7 +321,7 @@ def test_no_token_in_logs_spans_reprs_or_errors(
     seen: list[FailedBatch] = []
     caplog.set_level(logging.DEBUG)
     with StripeClient(API_KEY, base_url=server.url, retry_policy=FAST, tracing=provider) as c:
-        with MeterEventStream(c, batch_size=50, on_error=seen.append) as stream:
+        with MeterEventStream(c, batch_size=50, on_error=seen.append, max_in_flight=1) as stream:
             for i in range(200):
                 stream.send("rejected" if i == 120 else "api_calls", {"value": "1"})
             stream.flush()

@@ -271,3 +271,84 @@ def test_expires_at_parses_as_unix_seconds() -> None:
 
 def test_session_repr_has_no_client() -> None:
     assert repr(Session("mes_1", 1.0, object())) == "Session(id='mes_1', expires_at=1.0)"
+
+
+# -- several batches in flight ------------------------------------------------------------------
+
+
+def sending(core: StreamCore) -> Send:
+    step = core.next_step()
+    assert isinstance(step, Send), step
+    return step
+
+
+def test_up_to_max_in_flight_batches_are_sent_at_once() -> None:
+    clock = Clock()
+    core = core_with(clock, max_buffered=12, max_in_flight=2)
+    core.renewed(session(clock))
+    for i in range(9):
+        core.offer(event(i))
+    first, second = sending(core), sending(core)
+    waiting = core.next_step()
+    assert isinstance(waiting, Wait) and waiting.seconds is None  # until a slot opens
+    core.delivered(first.batch)
+    third = sending(core)
+    assert [s.batch.events[0]["identifier"] for s in (first, second, third)] == ["id_0", "id_3", "id_6"]
+    core.delivered(second.batch)
+    core.delivered(third.batch)
+    assert core.idle and core.report().sent == 9
+
+
+def test_one_worker_renews_while_the_others_wait() -> None:
+    clock = Clock()
+    core = core_with(clock, max_buffered=12, max_in_flight=3)
+    for i in range(9):
+        core.offer(event(i))
+    assert core.next_step() == RENEW
+    for _ in range(2):  # the other workers: no second renewal
+        step = core.next_step()
+        assert isinstance(step, Wait) and step.seconds is None
+    core.renewed(session(clock))
+    sends = [sending(core) for _ in range(3)]
+    assert [s.batch.events[0]["identifier"] for s in sends] == ["id_0", "id_3", "id_6"]
+
+
+def test_a_late_expiry_from_an_old_session_keeps_the_new_one() -> None:
+    clock = Clock()
+    core = core_with(clock, max_buffered=12, max_in_flight=2)
+    old = session(clock)
+    core.renewed(old)
+    for i in range(6):
+        core.offer(event(i))
+    first, second = sending(core), sending(core)
+    assert core.refused(first.batch, EXPIRED) is None
+    assert core.next_step() == RENEW
+    new = session(clock)
+    core.renewed(new)
+    assert core.refused(second.batch, EXPIRED) is None  # sent on the old session: resent once
+    assert core.session is new  # and the session just opened is kept
+    resent = [sending(core), sending(core)]
+    assert {id(s.batch) for s in resent} == {id(first.batch), id(second.batch)}
+    assert all(s.session is new for s in resent)
+
+
+def test_a_close_deadline_reports_the_rest_while_batches_are_in_flight() -> None:
+    clock = Clock()
+    core = core_with(clock, max_buffered=12, max_in_flight=2)
+    core.renewed(session(clock))
+    for i in range(12):
+        core.offer(event(i))
+    first, second = sending(core), sending(core)
+    core.close(timeout=0)
+    assert core.next_step() == DONE
+    assert core.refused(first.batch, EXPIRED) is not None  # after the deadline: final, not resent
+    core.delivered(second.batch)
+    report = core.report()
+    assert report.sent == 3 and len(report.failed) == 1 and len(report.unsent) == 6
+
+
+@pytest.mark.parametrize("value", [0, 17, True, 2.0, "2", None])
+def test_max_in_flight_is_checked(value: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="max_in_flight must be an int from 1 to 16") as caught:
+        StreamCore(max_in_flight=value)
+    assert caught.value.param == "max_in_flight"

@@ -22,8 +22,9 @@ def test_sessions_expiry_and_a_server_error_accept_each_event_once() -> None:
         sent += [stream.send("api_calls", {"stripe_customer_id": "cus_1", "value": "2"}) for _ in range(150)]
     report = stream.close()
     assert report.ok and report.sent == 250
-    assert [e["identifier"] for e in fake.meter_stream.events] == sent
-    assert fake.meter_stream.events[-1]["payload"] == {"stripe_customer_id": "cus_1", "value": "2"}
+    accepted = [e["identifier"] for e in fake.meter_stream.events]
+    assert sorted(accepted) == sorted(sent)  # each once; batches in flight together may land in any order
+    assert {e["payload"]["value"] for e in fake.meter_stream.events} == {"1", "2"}
     paths = [r.path for r in fake.requests]
     assert paths.count("/v2/billing/meter_event_session") == 2
 

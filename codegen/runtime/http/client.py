@@ -753,6 +753,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
     ) -> MeterEventStream:
@@ -767,6 +768,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
         )
@@ -941,6 +943,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
     ) -> AsyncMeterEventStream:
@@ -954,6 +957,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
         )

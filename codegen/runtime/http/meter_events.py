@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from ..errors import InvalidArgumentError, StripeError
 
 MAX_BATCH = 100  # Stripe's limit per stream request
+MAX_IN_FLIGHT = 16  # concurrent batches per stream (Stripe takes 10,000 requests a second)
 SESSION_EXPIRED_CODE = "billing_meter_event_session_expired"
 SESSION_EXPIRED_TYPE = "temporary_session_expired"
 
@@ -64,13 +65,15 @@ class Session(Generic[C]):
 
 
 class Batch:
-    """Up to ``batch_size`` events sent in one request; ``resent`` after a session renewal."""
+    """Up to ``batch_size`` events sent in one request; ``resent`` after a session renewal;
+    ``session``: the one it was last sent with."""
 
-    __slots__ = ("events", "resent")
+    __slots__ = ("events", "resent", "session")
 
     def __init__(self, events: list[Event]) -> None:
         self.events = events
         self.resent = False
+        self.session: Session[Any] | None = None
 
     def __repr__(self) -> str:
         return f"Batch({len(self.events)} events{', resent' if self.resent else ''})"
@@ -147,6 +150,8 @@ Step = Wait | Send | str
 class StreamCore:
     """Every decision of the stream, without I/O or threads (callers serialise access).
 
+    Up to ``max_in_flight`` batches are sent at once (by as many workers, each asking for
+    its next step); one worker at a time renews the session while the others wait.
     ``clock`` returns Unix seconds; tests move it to expire sessions and flush intervals.
     """
 
@@ -157,6 +162,7 @@ class StreamCore:
         max_buffered: int = 10_000,
         flush_interval: float = 0.2,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if (
@@ -172,17 +178,28 @@ class StreamCore:
                 f"max_buffered must be an int >= batch_size ({batch_size}), got {max_buffered!r:.40}",
                 param="max_buffered",
             )
+        if (
+            isinstance(max_in_flight, bool)
+            or not isinstance(max_in_flight, int)
+            or not 1 <= max_in_flight <= MAX_IN_FLIGHT
+        ):
+            raise InvalidArgumentError(
+                f"max_in_flight must be an int from 1 to {MAX_IN_FLIGHT}, got {max_in_flight!r:.40}",
+                param="max_in_flight",
+            )
         _check_seconds("flush_interval", flush_interval)
         _check_seconds("renew_before", renew_before)
         self.batch_size = batch_size
         self.max_buffered = max_buffered
         self.flush_interval = float(flush_interval)
         self.renew_before = float(renew_before)
+        self.max_in_flight = max_in_flight
         self.clock = clock
         self.buffered: deque[Event] = deque()
         self._oldest: float | None = None  # when the buffer last went from empty to not
         self.session: Session[Any] | None = None
-        self._resend: Batch | None = None
+        self._renewing = False
+        self._resends: deque[Batch] = deque()  # refused for an expired session: sent again first
         self.in_flight = 0
         self.sent = 0
         self.failed: list[FailedBatch] = []
@@ -223,7 +240,7 @@ class StreamCore:
     @property
     def idle(self) -> bool:
         """Nothing buffered, waiting for a resend, or in flight."""
-        return not self.buffered and self._resend is None and not self.in_flight
+        return not self.buffered and not self._resends and not self.in_flight
 
     # -- the worker side
 
@@ -234,19 +251,24 @@ class StreamCore:
         now = self.clock()
         if self.closing and self._deadline is not None and now >= self._deadline:
             return self._give_up()
-        if self._resend is None and not self._ready(now):
+        if not self._resends and not self._ready(now):
             if self.buffered:
                 assert self._oldest is not None
                 return Wait(max(0.0, self._oldest + self.flush_interval - now))
-            if self.closing and not self.in_flight:
+            if self.closing and not self.in_flight and not self._renewing:
                 self.done = True
                 return DONE
             return Wait(None)
+        if self._renewing or self.in_flight >= self.max_in_flight:
+            return Wait(None)  # the worker that finishes a request or the renewal wakes the rest
         session = self.session
         if session is None or now >= session.expires_at - self.renew_before:
             self.session = None
+            self._renewing = True
             return RENEW
-        return Send(self._take(), session)
+        batch = self._take()
+        batch.session = session
+        return Send(batch, session)
 
     def _ready(self, now: float) -> bool:
         size = len(self.buffered)
@@ -260,10 +282,8 @@ class StreamCore:
 
     def _take(self) -> Batch:
         self.in_flight += 1
-        batch = self._resend
-        if batch is not None:
-            self._resend = None
-            return batch
+        if self._resends:
+            return self._resends.popleft()
         buffered = self.buffered
         count = min(self.batch_size, len(buffered))
         batch = Batch([buffered.popleft() for _ in range(count)])
@@ -272,22 +292,24 @@ class StreamCore:
         return batch
 
     def _give_up(self) -> str:
-        if self._resend is not None:
-            self.unsent.extend(self._resend.events)
-            self._resend = None
+        for batch in self._resends:
+            self.unsent.extend(batch.events)
+        self._resends.clear()
         self.unsent.extend(self.buffered)
         self.buffered.clear()
         self._oldest = None
-        self.done = True  # one worker: nothing is in flight while it asks for a step
+        self.done = True  # batches in flight still end in delivered() or refused()
         return DONE
 
     def renewed(self, session: Session[Any]) -> None:
+        self._renewing = False
         self.session = session
 
     def renew_failed(self, error: BaseException) -> FailedBatch | None:
         """No session could be opened: the batch that needed it fails with that error (its
         events are reported, not held while the cause may be permanent: a revoked key)."""
-        if self._resend is None and not self.buffered:
+        self._renewing = False
+        if not self._resends and not self.buffered:
             return None
         return self._fail(self._take(), error)
 
@@ -299,12 +321,12 @@ class StreamCore:
         """The batch's request failed after the client's retries. A first session expiry
         renews the session and resends it once; anything else is final."""
         expired = session_expired(error)
-        if expired:
-            self.session = None  # whatever happens to this batch, the next one needs a new session
-        if expired and not batch.resent:
+        if expired and self.session is batch.session:
+            self.session = None  # the next batch needs a new one (unless another renewed it)
+        if expired and not batch.resent and not self.done:
             self.in_flight -= 1
             batch.resent = True
-            self._resend = batch
+            self._resends.append(batch)
             return None
         return self._fail(batch, error)
 

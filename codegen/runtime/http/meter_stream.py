@@ -7,8 +7,9 @@ lives for minutes. :class:`MeterEventStream` (and :class:`AsyncMeterEventStream`
 - ``send(event_name, payload)`` validates the event, gives it an ``identifier`` (the
   caller's, or one generated now and kept across every resend, so Stripe counts it once)
   and a ``timestamp`` (now, unless given), and buffers it;
-- a worker sends the buffer in batches of up to ``batch_size``, as soon as a batch is full
-  or ``flush_interval`` seconds after its oldest event arrived;
+- workers send the buffer in batches of up to ``batch_size``, as soon as a batch is full
+  or ``flush_interval`` seconds after its oldest event arrived, up to ``max_in_flight``
+  batches at once (so throughput is not one round trip per 100 events);
 - the session is opened when first needed and renewed ``renew_before`` seconds before it
   expires; a batch refused because the session expired is resent once on a new session;
 - every request is a generated v2 operation (``client.v2.billing.meter_event_session.create``,
@@ -17,7 +18,7 @@ lives for minutes. :class:`MeterEventStream` (and :class:`AsyncMeterEventStream`
 - a batch that still fails is reported, never dropped: to ``on_error`` if given, and in the
   :class:`StreamReport` that ``close()`` returns.
 
-Back-pressure: at most ``max_buffered`` events wait in the buffer (plus one batch in
+Back-pressure: at most ``max_buffered`` events wait in the buffer (plus the batches in
 flight). When it is full, ``send`` waits up to ``full_timeout`` seconds for room, then
 raises :class:`MeterStreamFullError`; that event was not taken. Memory stays bounded
 whatever the server does.
@@ -107,6 +108,7 @@ class _Options:
         flush_interval: float,
         full_timeout: float | None,
         renew_before: float,
+        max_in_flight: int,
         on_error: Callable[[FailedBatch], object] | None,
         meter_events_base_url: str | None,
         clock: Callable[[], float],
@@ -129,6 +131,7 @@ class _Options:
             max_buffered=max_buffered,
             flush_interval=flush_interval,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             clock=clock,
         )
         self.events = _Events(clock)
@@ -176,6 +179,7 @@ class MeterEventStream:
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
         clock: Callable[[], float] = time.time,
@@ -188,17 +192,18 @@ class MeterEventStream:
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
             clock=clock,
         )
         self._lock = threading.Lock()
-        self._work = threading.Condition(self._lock)  # the worker waits here
+        self._work = threading.Condition(self._lock)  # the workers wait here
         self._room = threading.Condition(self._lock)  # senders wait for room, flushers for idle
         self._waiting = 0
         self._closed = False
         self._report: StreamReport | None = None
-        self._worker: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []  # max_in_flight of them, from the first send
 
     def __repr__(self) -> str:
         core = self._o.core
@@ -229,7 +234,7 @@ class MeterEventStream:
                 self._wait_for_room(event)
                 taken = 2
             if taken == 2:
-                if self._worker is None:
+                if not self._workers:
                     self._start()
                 self._work.notify()
         return str(event["identifier"])
@@ -252,8 +257,10 @@ class MeterEventStream:
             self._waiting -= 1
 
     def _start(self) -> None:
-        self._worker = threading.Thread(target=self._run, name="lattice-stripe-meter-stream", daemon=True)
-        self._worker.start()
+        for i in range(self._o.core.max_in_flight):
+            worker = threading.Thread(target=self._run, name=f"lattice-stripe-meter-stream-{i}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
 
     def flush(self) -> None:
         """Send everything buffered now and wait until it is accepted or reported."""
@@ -262,7 +269,7 @@ class MeterEventStream:
             if core.idle:
                 return
             core.flush()
-            if self._worker is None:
+            if not self._workers:
                 self._start()
             self._work.notify()
             while not core.idle and not core.done:
@@ -270,7 +277,7 @@ class MeterEventStream:
 
     def close(self, timeout: float | None = None) -> StreamReport:
         """Send everything buffered, stop, and report. After ``timeout`` seconds no new
-        batch starts (the one in flight ends within the client's timeout and retries) and
+        batch starts (those in flight end within the client's timeout and retries) and
         the rest is reported as ``unsent``."""
         with self._lock:
             if self._report is not None:
@@ -279,11 +286,11 @@ class MeterEventStream:
             core = self._o.core
             core.close(timeout)
             self._room.notify_all()
-            if self._worker is None and not core.idle:
+            if not self._workers and not core.idle:
                 self._start()
-            self._work.notify()
-            worker = self._worker
-        if worker is not None:
+            self._work.notify_all()
+            workers = list(self._workers)
+        for worker in workers:
             worker.join()
         with self._lock:
             core.done = True
@@ -311,6 +318,7 @@ class MeterEventStream:
             if step == DONE:
                 with self._lock:
                     self._room.notify_all()
+                    self._work.notify_all()  # the other workers end too
                 return
             failure = None
             if step == RENEW:
@@ -319,9 +327,11 @@ class MeterEventStream:
                 except Exception as exc:
                     with self._lock:
                         failure = core.renew_failed(exc)
+                        self._work.notify_all()
                 else:
                     with self._lock:
                         core.renewed(session)
+                        self._work.notify_all()
             else:
                 assert isinstance(step, Send)
                 batch = step.batch
@@ -330,9 +340,12 @@ class MeterEventStream:
                 except Exception as exc:
                     with self._lock:
                         failure = core.refused(batch, exc)
+                        self._work.notify_all()
                 else:
                     with self._lock:
                         core.delivered(batch)
+                        if core.in_flight + 1 == core.max_in_flight or core.closing:
+                            self._work.notify_all()  # a slot opened for a waiting worker
             if failure is not None:
                 _report_failure(o.on_error, failure)
 
@@ -353,6 +366,7 @@ class AsyncMeterEventStream:
         flush_interval: float = 0.2,
         full_timeout: float | None = 30.0,
         renew_before: float = 60.0,
+        max_in_flight: int = 4,
         on_error: Callable[[FailedBatch], object] | None = None,
         meter_events_base_url: str | None = None,
         clock: Callable[[], float] = time.time,
@@ -365,15 +379,16 @@ class AsyncMeterEventStream:
             flush_interval=flush_interval,
             full_timeout=full_timeout,
             renew_before=renew_before,
+            max_in_flight=max_in_flight,
             on_error=on_error,
             meter_events_base_url=meter_events_base_url,
             clock=clock,
         )
-        self._wake: Any = None  # asyncio.Event: the worker waits on it
+        self._wake: Any = None  # asyncio.Event: the workers wait on it
         self._changed: Any = None  # asyncio.Condition: senders wait for room, flushers for idle
         self._closed = False
         self._report: StreamReport | None = None
-        self._worker: Any = None
+        self._workers: list[Any] = []  # max_in_flight tasks, from the first send
 
     def __repr__(self) -> str:
         core = self._o.core
@@ -401,12 +416,13 @@ class AsyncMeterEventStream:
         return str(event["identifier"])
 
     def _kick(self) -> None:
-        if self._worker is None:
+        if not self._workers:
             import asyncio
 
             self._wake = asyncio.Event()
             self._changed = asyncio.Condition()
-            self._worker = asyncio.get_running_loop().create_task(self._run())
+            loop = asyncio.get_running_loop()
+            self._workers = [loop.create_task(self._run()) for _ in range(self._o.core.max_in_flight)]
         self._wake.set()
 
     async def _wait_for_room(self, event: Event) -> None:
@@ -451,12 +467,13 @@ class AsyncMeterEventStream:
         self._closed = True
         core = self._o.core
         core.close(timeout)
-        if self._worker is None and not core.idle:
+        if not self._workers and not core.idle:
             self._kick()
-        if self._worker is not None:
+        if self._workers:
             self._wake.set()
             await self._notify()
-            await self._worker
+            for worker in self._workers:
+                await worker
         core.done = True
         self._report = core.report()
         return self._report
@@ -474,10 +491,10 @@ class AsyncMeterEventStream:
         core = o.core
         wake = self._wake
         while True:
+            wake.clear()  # before looking: a set() after the look is kept for the wait
             step = core.next_step()
             while isinstance(step, Wait):
                 await self._notify()
-                wake.clear()
                 if step.seconds is None:
                     await wake.wait()
                 else:
@@ -485,8 +502,10 @@ class AsyncMeterEventStream:
                         await asyncio.wait_for(wake.wait(), step.seconds)
                     except asyncio.TimeoutError:
                         pass
+                wake.clear()
                 step = core.next_step()
             if step == DONE:
+                wake.set()  # the other workers end too
                 await self._notify()
                 return
             failure = None
@@ -497,6 +516,7 @@ class AsyncMeterEventStream:
                     failure = core.renew_failed(exc)
                 else:
                     core.renewed(session)
+                wake.set()  # workers waiting for the session
             else:
                 assert isinstance(step, Send)
                 batch = step.batch
@@ -506,6 +526,7 @@ class AsyncMeterEventStream:
                     failure = core.refused(batch, exc)
                 else:
                     core.delivered(batch)
+                wake.set()  # a slot opened for a waiting worker
                 await self._notify()
             if failure is not None:
                 _report_failure(o.on_error, failure)
