@@ -1,19 +1,24 @@
 """Usage billing: a meter, a metered price and a subscription on it; usage reported through
 both layers (v1 meter events, the v2 meter event stream), one event corrected, the billed
-totals read back, and the meter's error notification handled by the router.
+totals read back, and the meter's error notification handled by the router through an event
+destination.
 
 Run: python examples/usage_billing.py [--base-url URL --api-key sk_test_...]
-(against a base URL, e.g. stripe-mock, only the v1 layer runs: the stream has its own host.)
+(against a base URL, e.g. stripe-mock, only the v1 layer runs: the stream has its own host,
+and thin events come from Stripe's processing, which such a server does not do.)
 """
 
 from __future__ import annotations
 
-import json
+import time
 from collections.abc import Sequence
 
 from _harness import Run, say
 
-from lattice_stripe import EventNotification, FailedBatch, generate_test_header
+from lattice_stripe import EventNotification, FailedBatch, WebhookRouter
+from lattice_stripe.testing import FakeStripe
+
+DAY = 86_400
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -35,6 +40,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     say(f"meter {meter.id} ({meter.event_name}), price {price.id}, subscription {subscription.id}")
 
+    # Mistakes in streamed usage arrive later, as thin events through an event destination:
+    # route them before sending. The router verifies with every secret it is given.
+    secrets = [FakeStripe.webhook_secret]
+    if run.fake is not None:
+        destination = client.v2.core.event_destinations.create(
+            name="meter errors",
+            type="webhook_endpoint",
+            event_payload="thin",
+            enabled_events=["v1.billing.meter.error_report_triggered"],
+            webhook_endpoint={"url": "https://example.com/stripe/thin"},
+            include=["webhook_endpoint.signing_secret"],
+        )
+        assert destination.webhook_endpoint is not None and destination.webhook_endpoint.signing_secret
+        secrets.append(destination.webhook_endpoint.signing_secret)
+        say(f"event destination {destination.id}: {destination.status}")
+    router = WebhookRouter(secrets, client=client)
+    handled: list[str] = []
+
+    @router.on("v1.billing.meter.error_report_triggered")
+    def meter_errors(notification: EventNotification) -> None:
+        meter_now = notification.fetch_related_object()  # the BillingMeter, read now
+        event = notification.fetch_event()  # the V2CoreEvent, with what went wrong in data
+        handled.append(event.id)
+        say(f"  meter error report for {getattr(meter_now, 'id', None)}: fix the payloads, resend them")
+
+    if run.fake is not None:
+        run.fake.forward_events(router)  # the fake delivers what Stripe would, as it happens
+
     # Layer 1: one request per event, validated while we wait.
     event = client.billing.meter_events.create(
         event_name="api_calls",
@@ -53,44 +86,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         with client.meter_event_stream(on_error=failures.append) as stream:
             for _ in range(1_000):
                 stream.send("api_calls", {"stripe_customer_id": customer.id, "value": 1})
+            # accepted by the stream, then rejected by Stripe's processing: no such customer
+            stream.send("api_calls", {"stripe_customer_id": "cus_unknown", "value": 1})
         report = stream.close()
         lost = len(report.not_sent)
         say(f"stream: {report.sent} events accepted, {lost} not sent, {len(failures)} failures")
+        say(f"meter error notifications handled: {len(handled)}")
     else:
         say("stream: skipped (it runs on Stripe's meter events host, which this base URL does not serve)")
-
-    summaries = client.billing.meters.event_summaries.list(
-        meter.id, customer=customer.id, start_time=1_779_840_000, end_time=1_779_926_400
-    )
-    say(f"event summaries: {len(summaries.data)} read")
-
-    # Events the stream accepted but Stripe then rejected come back as a thin notification.
-    router = run.router
-    router.client = client
-    handled: list[str] = []
-
-    @router.on("v1.billing.meter.error_report_triggered")
-    def meter_errors(notification: EventNotification) -> None:
-        meter_now = notification.fetch_related_object()
-        handled.append(notification.id)
-        say(f"  meter error report for {getattr(meter_now, 'id', None)}: fix the payloads, resend them")
-
-    if run.fake is None:
         say("  -> act when the v1.billing.meter.error_report_triggered notification arrives")
-        return
-    related = {"id": meter.id, "type": "billing.meter", "url": f"/v1/billing/meters/{meter.id}"}
-    body = json.dumps(
-        {
-            "id": "evt_test_meter_errors_1",
-            "object": "v2.core.event",
-            "type": "v1.billing.meter.error_report_triggered",
-            "created": "2026-05-27T10:00:00.000Z",
-            "livemode": False,
-            "related_object": related,
-        }
-    ).encode()
-    answer = router.handle(body, generate_test_header(body, run.fake.webhook_secret))
-    say(f"notification v1.billing.meter.error_report_triggered: router answered {answer.status}")
+
+    today = int(time.time()) // DAY * DAY
+    summaries = client.billing.meters.event_summaries.list(
+        meter.id, customer=customer.id, start_time=today, end_time=today + DAY
+    )
+    billed = sum(s.aggregated_value for s in summaries.data)
+    say(f"event summaries: {billed:g} api_calls billed today (the cancelled 25 not among them)")
 
 
 if __name__ == "__main__":

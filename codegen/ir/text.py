@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ _BREAKS = (  # HTML structure the spec uses, as the plain-text breaks it stands 
 )
 
 
+@functools.lru_cache(maxsize=None)  # the spec repeats its prose (every `expand`, every `limit`)
 def doc(text: str | None) -> str:
     """Spec prose made safe for a triple-quoted docstring: no quote or escape can break out.
 
@@ -25,7 +27,8 @@ def doc(text: str | None) -> str:
     text = re.sub(r"</?(p|code|a|strong|em|ul|ol|li|br|b|i)\b[^>]*>", "", text)
     text = reflow(html.unescape(text))
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(c if c.isprintable() or c == "\n" else _escape(c) for c in text)
+    if not text.replace("\n", "").isprintable():
+        text = "".join(c if c.isprintable() or c == "\n" else _escape(c) for c in text)
     if text.endswith('"'):
         text += " "
     return text

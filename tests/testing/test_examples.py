@@ -35,11 +35,13 @@ EXPECT = {
     ],
     "subscription_lifecycle": ["customer sub@example.com", "2 phases", "canceled", "subscription.deleted"],
     "usage_billing": [
+        "event destination ed_",
         "v1 meter event usage_0001: accepted",
         "cancelled usage_0001",
-        "stream: 1000 events accepted, 0 not sent, 0 failures",
+        "stream: 1001 events accepted, 0 not sent, 0 failures",
         "meter error report for mtr_",
-        "router answered 200",
+        "meter error notifications handled: 1",
+        "event summaries: 1000 api_calls billed today",
     ],
     "webhook_handling": ["fulfil order for pi_", "router answered 200", "tampered body answers 400"],
 }
