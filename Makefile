@@ -63,8 +63,14 @@ check-specs: $(STAMP)
 update-spec: $(STAMP)
 	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)") $(if $(SPEC_PATH),--path "$(SPEC_PATH)")
 
+# Two workers (pytest-xdist; CI's machine has two cores), each handed a test file, or a group
+# of files that share a costly session fixture, at a time: see tests/conftest.py.
+# TEST_WORKERS=0 runs serially.
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set: the tests start many
+# interpreters that import the package, and pytest's workers rewrite the same test modules.
+TEST_WORKERS ?= 2
 test: links
-	$(BIN)/python -m pytest
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The real-spec drift runs (tests marked `drift`, deselected by `make test`); CI runs them.
 test-drift: links

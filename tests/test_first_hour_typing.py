@@ -45,14 +45,17 @@ def _write_scripts(work: Path, with_guide: bool) -> list[str]:
     return names
 
 
-def _run_checkers(tmp_path: Path, python: str, with_guide: bool) -> dict[str, list[tuple[str, int, str]]]:
+def _run_checkers(
+    tmp_path: Path, python: str, with_guide: bool, mypy_cache: Path | None = None
+) -> dict[str, list[tuple[str, int, str]]]:
     """Both checkers over the scripts, from an empty folder (no project config), against
     ``python``'s packages: each one's errors as (file, line, first message line)."""
     work = tmp_path / "work"
     names = _write_scripts(work, with_guide)
+    cache = mypy_cache or tmp_path / f"mypy-cache-{abs(hash(python))}"
     mypy = subprocess.Popen(
         [sys.executable, "-m", "mypy", "--strict", "--python-executable", python, "--cache-dir",
-         str(tmp_path / f"mypy-cache-{abs(hash(python))}"), "--no-pretty", *names],
+         str(cache), "--no-pretty", *names],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     pyright = subprocess.Popen(
@@ -91,8 +94,12 @@ def _check(found: dict[str, list[tuple[str, int, str]]], checker: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def dev_install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[tuple[str, int, str]]]]:
-    yield _run_checkers(tmp_path_factory.mktemp("typing"), sys.executable, with_guide=True)
+def dev_install(
+    tmp_path_factory: pytest.TempPathFactory, mypy_cache: Path
+) -> Iterator[dict[str, list[tuple[str, int, str]]]]:
+    yield _run_checkers(
+        tmp_path_factory.mktemp("typing"), sys.executable, with_guide=True, mypy_cache=mypy_cache
+    )
 
 
 @pytest.mark.parametrize("checker", ["mypy", "pyright"])

@@ -32,10 +32,10 @@ from tests.stripe_server import Reply, StripeServer
 SCRIPT = Path(__file__).resolve().parent / "typing_scripts" / "page_flavours.py"
 
 
-def test_mypy_refuses_the_wrong_loop_on_each_page_type(tmp_path: Path) -> None:
+def test_mypy_refuses_the_wrong_loop_on_each_page_type(tmp_path: Path, mypy_cache: Path) -> None:
     (tmp_path / SCRIPT.name).write_text(SCRIPT.read_text())
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), SCRIPT.name],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), SCRIPT.name],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -59,7 +59,11 @@ _now = [0.0]
 _ledgers: dict[tuple[str, str], Any] = {}  # one connection per store for all examples
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations)
 @example(ops=[("claim", "a", "w1"), ("wait", LEASE, ""), ("claim", "a", "w2")])  # the lease's last instant
 @example(ops=[("claim", "a", "w1"), ("wait", LEASE + 1, ""), ("claim", "a", "w2"), ("complete", "a", "w1")])

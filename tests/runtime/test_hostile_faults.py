@@ -33,11 +33,14 @@ class TrickleServer:
 
     Bounded: a connection is dropped after ``limit`` seconds, so a client without a deadline
     sees the whole answer late (a test of the deadline then fails) instead of hanging the run.
+    A request counts once its headers are read, which on a busy machine can be after the client
+    gave up on it: ``received`` waits for the count instead of reading it too early.
     """
 
     def __init__(self, part: str, pace: float = 0.05, limit: float = 8.0) -> None:
         self.part, self.pace, self.limit = part, pace, limit
         self.requests = 0
+        self._arrived = threading.Condition()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.1)
         self.stopped = threading.Event()
@@ -61,8 +64,13 @@ class TrickleServer:
             try:
                 request = b""
                 while b"\r\n\r\n" not in request:
-                    request += conn.recv(65536)
-                self.requests += 1
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    request += chunk
+                with self._arrived:
+                    self.requests += 1
+                    self._arrived.notify_all()
                 head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 head += b"Content-Length: %d\r\n" % len(BODY)
                 if self.part == "headers":
@@ -80,6 +88,12 @@ class TrickleServer:
                 conn.sendall(rest)
             except OSError:  # the client gave up: expected
                 return
+
+    def received(self, count: int) -> int:
+        """The number of requests received, once it is ``count`` (a missing one fails after 10 s)."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: self.requests >= count, timeout=10)
+            return self.requests
 
     def __enter__(self) -> TrickleServer:
         self.thread.start()
@@ -105,7 +119,7 @@ def test_a_trickling_server_hits_the_attempt_deadline_and_is_retried(trickle: Tr
         with pytest.raises(APITimeoutError) as info:
             client.customers.retrieve("cus_1")
     assert info.value.attempts == 2
-    assert trickle.requests == 2
+    assert trickle.received(2) == 2
 
 
 async def test_async_trickling_server_hits_the_attempt_deadline(trickle: TrickleServer) -> None:
@@ -115,14 +129,14 @@ async def test_async_trickling_server_hits_the_attempt_deadline(trickle: Trickle
         with pytest.raises(APITimeoutError) as info:
             await client.customers.retrieve("cus_1")
     assert info.value.attempts == 2
-    assert trickle.requests == 2
+    assert trickle.received(2) == 2
 
 
 def test_a_per_request_timeout_is_the_deadline_too(trickle: TrickleServer) -> None:
     with StripeClient(API_KEY, base_url=trickle.url, timeout=60, retry_policy=FAST) as client:
         with pytest.raises(APITimeoutError):
             client.customers.retrieve("cus_1", timeout=0.3, max_retries=0)
-    assert trickle.requests == 1
+    assert trickle.received(1) == 1
 
 
 # -- 6. corrupt compressed bodies -------------------------------------------------------------

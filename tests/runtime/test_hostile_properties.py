@@ -26,7 +26,9 @@ from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
 
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 

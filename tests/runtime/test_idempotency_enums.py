@@ -54,7 +54,9 @@ class Shape(enum.Enum):
     NONE = None
 
 
-@pytest.mark.parametrize("part", [Shape.BOX, Shape.NONE, b"bytes", 1.5, True, "", object()], ids=repr)
+@pytest.mark.parametrize(
+    "part", [Shape.BOX, Shape.NONE, b"bytes", 1.5, True, "", pytest.param(object(), id="object()")], ids=repr
+)
 def test_a_part_without_a_plain_value_is_refused_by_type(part: object) -> None:
     with pytest.raises(
         InvalidArgumentError, match="identifiers must be non-empty strings, ints, UUIDs or enum"

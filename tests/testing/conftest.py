@@ -37,14 +37,17 @@ def stripe_mock() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{http}"
     try:
-        for _ in range(300):  # up to ~30 s for the spec to load on a busy machine
-            try:
-                httpx.get(url + "/v1/customers/cus_1", headers=HEADERS, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("stripe-mock did not start")
+        with httpx.Client(headers=HEADERS, timeout=1) as http:  # one client: each costs ~150 ms
+            for _ in range(1200):  # up to ~2 min for the spec to load on a busy machine (a hang guard)
+                if proc.poll() is not None:
+                    pytest.fail(f"stripe-mock exited with {proc.returncode}")
+                try:
+                    http.get(url + "/v1/customers/cus_1")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail("stripe-mock did not start")
         yield url
     finally:
         proc.terminate()
