@@ -15,7 +15,7 @@ _BREAKS = (  # HTML structure the spec uses, as the plain-text breaks it stands 
 )
 
 
-@functools.lru_cache(maxsize=None)  # the spec repeats its prose (every `expand`, every `limit`)
+@functools.cache  # the spec repeats its prose (every `expand`, every `limit`)
 def doc(text: str | None) -> str:
     """Spec prose made safe for a triple-quoted docstring: no quote or escape can break out.
 

@@ -38,11 +38,11 @@ MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
         {"cards", "lists", "thin"},
         {"references", "behaviours.registry"},
         {"v2"},  # dispatches to the behaviours through the registry
-        {"behaviours.catalog", "behaviours.payments"},  # behaviours: one module per resource
+        {"behaviours.catalog", "behaviours.payments", "behaviours.usage"},  # one module per area
         {"behaviours.billing", "behaviours.connect"},
         {"behaviours.subscriptions"},
         {"behaviours.customers", "behaviours.clocks", "behaviours.checkout", "behaviours.others"},
-        {"behaviours.usage", "behaviours.destinations"},
+        {"behaviours.destinations"},
         {"fake"},
         {"pytest_plugin"},
     ),

@@ -340,3 +340,40 @@ def test_events_belong_to_the_account_they_were_sent_in() -> None:
     v1(scoped, theirs, "7", "same")  # an identifier is unique within an account
     assert total(client, meter, customer) == [3]
     assert total(scoped, their_meter, theirs) == [7]
+
+
+# -- metered prices: usage billed in arrears ----------------------------------------------------
+
+
+def test_a_metered_price_bills_the_periods_counted_usage_at_renewal(client: Any) -> None:
+    """Stripe bills a metered price in arrears: nothing on the first invoice, the meter's
+    aggregate for the period that ended on the renewal invoice (adjustments applied)."""
+    from .helpers import paying_customer
+
+    clock = client.test_helpers.test_clocks.create(frozen_time=START)
+    customer = paying_customer(client, test_clock=clock.id)
+    meter = client.billing.meters.create(
+        display_name="API calls", event_name="api_calls", default_aggregation={"formula": "sum"}
+    )
+    price = client.prices.create(
+        currency="usd",
+        unit_amount=5,
+        product_data={"name": "API"},
+        recurring={"interval": "month", "usage_type": "metered", "meter": meter.id},
+    )
+    sub = client.subscriptions.create(customer=customer.id, items=[{"price": price.id}])
+    first = client.invoices.retrieve(sub.latest_invoice)
+    assert (first.total, first.status) == (0, "paid")
+    v1(client, customer, "300", "a", 3600)
+    v2(client, customer, "200", "b", 7200)
+    v1(client, customer, "999", "wrong", 7300)
+    client.billing.meter_event_adjustments.create(
+        event_name="api_calls", type="cancel", cancel={"identifier": "wrong"}
+    )
+    v1(client, customer, "50", "next_period", 40 * 86400)  # after the first period: billed later
+    client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 32 * 86400)
+    renewed = client.invoices.retrieve(client.subscriptions.retrieve(sub.id).latest_invoice)
+    assert renewed.billing_reason == "subscription_cycle"
+    (line,) = renewed.lines.data
+    assert (line.quantity, line.amount, renewed.total, renewed.status) == (500, 2500, 2500, "paid")
+    assert (line.period.start, line.period.end) == (START, START + 31 * 86400)

@@ -14,6 +14,7 @@ from ..refusals import not_modelled, refuse, unexpected_state
 from ..state import State, declared, fill
 from .billing import attach_items, attempt, clock_now, finalize, new_invoice, new_line, pricing, void_invoice
 from .registry import Call, behaviour
+from .usage import usage
 
 LIVE = ("active", "trialing", "past_due", "incomplete", "unpaid", "paused")
 
@@ -173,11 +174,20 @@ def period(sub: dict[str, Any]) -> tuple[int, int]:
 
 
 def invoice_for(
-    state: State, sub: dict[str, Any], start: int, end: int, reason: str, trial: bool
+    state: State,
+    sub: dict[str, Any],
+    start: int,
+    end: int,
+    reason: str,
+    trial: bool,
+    used: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The subscription's invoice for a period: a line per item (zero in a trial), and the
-    customer's pending invoice items."""
+    customer's pending invoice items. A metered price bills in arrears: the usage its meter
+    counted for the customer over ``used`` (the period that just ended; none on a first
+    invoice)."""
     customer = state.objects[sub["customer"]].obj
+    account = state.objects[sub["id"]].account if sub.get("id") in state.objects else state.account
     invoice = new_invoice(
         state,
         customer,
@@ -199,7 +209,20 @@ def invoice_for(
     )
     for item in state.find_all("subscription_item", subscription=sub["id"]):
         price = item["price"]
-        amount = 0 if trial else int(price.get("unit_amount") or 0) * int(item.get("quantity") or 1)
+        recurring = price.get("recurring") or {}
+        quantity, units, shown, span = (
+            item.get("quantity"),
+            int(item.get("quantity") or 1),
+            item.get("quantity", 1),
+            (start, end),
+        )
+        if recurring.get("usage_type") == "metered":
+            span = used or (start, start)
+            meter = recurring.get("meter")
+            quantity = units = shown = (
+                usage(state, meter, sub["customer"], span, account) if used and meter else 0
+            )
+        amount = 0 if trial else int(price.get("unit_amount") or 0) * units
         product = state.objects.get(price.get("product") or "")
         name = product.obj.get("name") if product else price["id"]
         new_line(
@@ -209,11 +232,11 @@ def invoice_for(
                 "type": "subscription",
                 "amount": amount,
                 "currency": price.get("currency"),
-                "description": f"{'Trial period for ' if trial else ''}{item.get('quantity', 1)} × {name}",
-                "period": {"start": start, "end": end},
+                "description": f"{'Trial period for ' if trial else ''}{shown} × {name}",
+                "period": {"start": span[0], "end": span[1]},
                 "price": price,
                 "plan": item.get("plan"),
-                "quantity": item.get("quantity"),
+                "quantity": quantity,
                 "proration": False,
                 "subscription": sub["id"],
                 "subscription_item": item["id"],
@@ -627,8 +650,9 @@ def advance(state: State, sub: dict[str, Any], clock: dict[str, Any], since: int
         trial = sub["status"] == "trialing"
         interval, count = interval_of(state.find_all("subscription_item", subscription=sub["id"])[0]["price"])
         new_end = add_interval(end_, interval, count)
+        ended = (period(sub)[0], end_)
         previous = _set_period(state, sub, end_, new_end)
-        invoice = invoice_for(state, sub, end_, new_end, "subscription_cycle", False)
+        invoice = invoice_for(state, sub, end_, new_end, "subscription_cycle", False, ended)
         changes = {"latest_invoice": invoice["id"]}
         if trial:
             changes["status"] = "active"

@@ -301,6 +301,40 @@ def adjustment(call: Call) -> dict[str, Any]:
     )
 
 
+def counted(state: State, meter: dict[str, Any], customer: str, account: str | None) -> list[dict[str, Any]]:
+    """The customer's events that count for the meter (not cancelled), in ``account``."""
+    customer_key = _keys(meter)[0]
+    return [
+        h.obj
+        for key, h in list(state.objects.items())
+        if h.schema == EVENT
+        and h.parent == meter["id"]
+        and h.account == account
+        and key + CANCELLED not in state.objects
+        and h.obj["payload"].get(customer_key) == customer
+    ]
+
+
+def aggregate(meter: dict[str, Any], events: list[dict[str, Any]]) -> int:
+    """The meter's formula over these events: ``sum``, ``count`` or ``last`` (by timestamp)."""
+    _, value_key, formula = _keys(meter)
+    if formula == "count":
+        return len(events)
+    if formula == "last":
+        latest = max(events, key=lambda e: int(e["timestamp"]), default=None)  # ties: the first sent
+        return int(latest["payload"][value_key]) if latest else 0
+    return sum(int(e["payload"][value_key]) for e in events)
+
+
+def usage(state: State, meter_id: str, customer: str, span: tuple[int, int], account: str | None) -> int:
+    """What a metered price bills a customer for ``[start, end)``: the meter's aggregate."""
+    held = state.objects.get(meter_id)
+    if held is None or held.schema != METER:
+        return 0
+    events = counted(state, held.obj, customer, account)
+    return aggregate(held.obj, [e for e in events if span[0] <= int(e["timestamp"]) < span[1]])
+
+
 @behaviour("billing.meters.event_summaries.list")
 def event_summaries(call: Call) -> dict[str, Any]:
     """Sum, count or take the last value of a customer's counted meter events in
@@ -318,26 +352,10 @@ def event_summaries(call: Call) -> dict[str, Any]:
             code="parameter_invalid",
             param="start_time",
         )
-    customer_key, value_key, formula = _keys(meter)
-    events = [
-        h.obj
-        for key, h in list(state.objects.items())
-        if h.schema == EVENT
-        and h.parent == meter["id"]
-        and h.account == state.account
-        and key + CANCELLED not in state.objects
-        and h.obj["payload"].get(customer_key) == p["customer"]
-    ]
+    events = counted(state, meter, p["customer"], state.account)
     summaries = []
     for at in range(start, end, window):
-        inside = [e for e in events if at <= int(e["timestamp"]) < at + window]
-        if formula == "count":
-            value = len(inside)
-        elif formula == "last":
-            latest = max(inside, key=lambda e: int(e["timestamp"]), default=None)  # ties: the first sent
-            value = int(latest["payload"][value_key]) if latest else 0
-        else:
-            value = sum(int(e["payload"][value_key]) for e in inside)
+        value = aggregate(meter, [e for e in events if at <= int(e["timestamp"]) < at + window])
         summary = state.build.build("billing.meter_event_summary")
         fill(
             "billing.meter_event_summary",
