@@ -34,3 +34,15 @@ def test_bench_runs_in_quick_mode(tmp_path: Path) -> None:
     for row in result["rows"]:
         assert row["raw"] > 0 and row["ours"] > 0, row["metric"]
     assert result["import_loaded"] == [], "import lattice_stripe must not load httpx, cattrs or models"
+
+
+def test_the_generation_bench_finds_every_locked_spec() -> None:
+    """`python -m bench.generation` times every locked spec, JSON (2026) or YAML alike."""
+    import bench.generation
+
+    locks = bench.generation.locks()
+    assert "2026-05-27.dahlia" in locks and "2023-08-16" in locks
+    shared.need(shared.PINNED_SPEC)  # skips (or fails, in CI) without ../shared
+    for lock in locks.values():
+        found = bench.generation.spec_file(lock)
+        assert found is not None and found.is_file(), lock
