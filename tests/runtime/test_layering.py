@@ -20,7 +20,7 @@ ROOMS = (TOP, "objects", "observability", "webhooks", "http", "testing")
 
 # Inside a room, modules in layers: each imports only from the layers listed before it.
 MODULE_LAYERS: dict[str, tuple[set[str], ...]] = {
-    TOP: ({"errors", "version", "manifest", "flows"},),
+    TOP: ({"errors", "version", "manifest", "flows", "times"},),
     "objects": ({"secrets"}, {"models"}, {"pages", "response"}, {"shapes"}, {"convert"}),
     "observability": ({"observe", "tracing"},),
     "webhooks": ({"ledger"}, {"ledger_postgres", "events"}, {"notifications"}, {"delivery"}, {"router"}),

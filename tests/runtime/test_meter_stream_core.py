@@ -17,9 +17,9 @@ from lattice_stripe._runtime.http.meter_events import (
     StreamCore,
     Wait,
     _Events,
-    _unix,
     session_expired,
 )
+from lattice_stripe._runtime.times import unix
 
 
 class Clock:
@@ -265,8 +265,8 @@ def test_wrong_settings_are_refused(kw: dict[str, Any], param: str) -> None:
 
 
 def test_expires_at_parses_as_unix_seconds() -> None:
-    assert _unix("2027-01-15T08:00:00.000Z") == 1_800_000_000.0
-    assert _unix("2027-01-15T09:00:00.500+01:00") == 1_800_000_000.5
+    assert unix("2027-01-15T08:00:00.000Z") == 1_800_000_000.0
+    assert unix("2027-01-15T09:00:00.500+01:00") == 1_800_000_000.5
 
 
 def test_session_repr_has_no_client() -> None:

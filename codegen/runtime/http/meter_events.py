@@ -8,7 +8,6 @@ are fixed when ``send`` takes it and kept across every resend.
 
 from __future__ import annotations
 
-import calendar
 import secrets
 import time
 from collections import deque
@@ -452,14 +451,3 @@ def _timestamp(value: Any) -> str:
         f"got {type(value).__name__} {value!r:.40}",
         param="timestamp",
     )
-
-
-def _unix(rfc3339: str) -> float:
-    """Unix seconds of Stripe's ``expires_at`` (``2026-05-27T10:00:00.000Z``)."""
-    text = rfc3339.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return calendar.timegm(parsed.utctimetuple()) + parsed.microsecond / 1e6

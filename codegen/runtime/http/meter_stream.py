@@ -38,6 +38,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
+from ..times import unix
 from .meter_events import (
     DONE,
     MAX_BATCH,
@@ -53,7 +54,6 @@ from .meter_events import (
     Wait,
     _check_seconds,
     _Events,
-    _unix,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _session(client: Any, answer: Any, base_url: str) -> Session[Any]:
     """The session a ``v2.billing.meter_event_session`` answer opened; it sends through
     ``meter_event_stream`` of ``client`` with the token as API key, on the stream host."""
     derived = client.with_options(api_key=answer.authentication_token, meter_events_base_url=base_url)
-    return Session(answer.id, _unix(answer.expires_at), _resources(derived)[1])
+    return Session(answer.id, unix(answer.expires_at), _resources(derived)[1])
 
 
 class _Options:

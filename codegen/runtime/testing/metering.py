@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..times import stamp
+
 SESSION_PATH = "/v2/billing/meter_event_session"
 STREAM_PATH = "/v2/billing/meter_event_stream"
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)").fullmatch
@@ -27,10 +29,6 @@ SESSION_EXPIRED = {
     "message": "The meter event session has expired: create a new one.",
     "doc_url": "https://docs.stripe.com/api/v2/billing-meter-stream",
 }
-
-
-def _stamp(unix: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(unix))
 
 
 def _invalid(message: str, param: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -105,7 +103,7 @@ class MeterStream:
             "id": self._new_id("mes"),
             "object": "v2.billing.meter_event_session",
             "authentication_token": token,
-            "created": _stamp(now),
-            "expires_at": _stamp(now + self.lifetime),
+            "created": stamp(now),
+            "expires_at": stamp(now + self.lifetime),
             "livemode": False,
         }

@@ -14,30 +14,15 @@ destination alone, when that one is enabled.
 
 from __future__ import annotations
 
-import calendar
-import time
-from datetime import datetime, timezone
 from typing import Any
 
+from ..times import stamp
 from .state import Held, State
 
 EVENT = "v2.core.event"
 DESTINATION = "v2.core.event_destination"
 PING = "v2.core.event_destination.ping"
 NOTIFIED = ("id", "object", "type", "created", "livemode", "related_object", "context", "reason")
-
-
-def rfc3339(seconds: float) -> str:
-    """A unix time as v2 writes it (``2026-05-27T10:00:00.000Z``)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(seconds)))
-
-
-def unix(text: str) -> int:
-    """An RFC 3339 time (``Z`` or an offset) as unix seconds."""
-    parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return calendar.timegm(parsed.utctimetuple())
 
 
 def related(kind: str, object_id: str, url: str) -> dict[str, str]:
@@ -57,7 +42,7 @@ def record(
         "id": event_id,
         "object": EVENT,
         "type": type,
-        "created": rfc3339(state.now()),
+        "created": stamp(state.now()),
         "livemode": False,
         "context": context,
         "reason": None,

@@ -20,12 +20,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from ..times import stamp
 from .behaviours.registry import Call, handlers
 from .objects import Builder, object_kind, ref_names
 from .refusals import Refusal
 from .schema import ParamError, coerce, component, decode_form, deref, operations
 from .state import Held
-from .thin import rfc3339
 
 if TYPE_CHECKING:
     import httpx
@@ -43,7 +43,7 @@ class V2Builder(Builder):
         fmt = schema.get("format")
         if schema.get("type") == "string" and "enum" not in schema and not schema.get("nullable"):
             if fmt == "date-time":
-                return rfc3339(self.ids.now())
+                return stamp(self.ids.now())
             if fmt in ("int64", "decimal"):
                 return "0"
             if fmt is None and name.endswith("_token"):  # a session's key: usable as one

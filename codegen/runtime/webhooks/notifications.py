@@ -15,10 +15,8 @@ and a type newer than this SDK is routable like any other.
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -27,6 +25,7 @@ import attrs
 from ..errors import InvalidArgumentError
 from ..objects.models import StripeObject, structurer_for
 from ..objects.shapes import Model
+from ..times import unix
 from . import DEFAULT_WEBHOOK_TOLERANCE
 from .events import InvalidPayloadError, WebhookEvent, _raw_bytes, event_from, verify_header
 from .ledger import AppliedEvent
@@ -176,16 +175,10 @@ def _events(client: Any) -> Any:
 
 
 def _unix(rfc3339: str) -> int:
-    text = rfc3339.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(text)
+        return int(unix(rfc3339))
     except ValueError:
         return 0  # an unreadable time orders first; the ledger still keeps the id
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return calendar.timegm(parsed.astimezone(timezone.utc).utctimetuple())
 
 
 def notification_from(data: dict[str, Any]) -> EventNotification:

@@ -21,9 +21,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ...times import stamp, unix
 from ..schema import component
 from ..state import State
-from ..thin import DESTINATION, EVENT, PING, record, related, rfc3339, unix
+from ..thin import DESTINATION, EVENT, PING, record, related
 from ..v2 import V2Error, page
 from .registry import Call, behaviour
 
@@ -57,7 +58,7 @@ def shown(destination: dict[str, Any], include: list[str] | None) -> dict[str, A
 
 def _touch(state: State, destination: dict[str, Any], fields: dict[str, Any]) -> None:
     destination.update(fields)
-    destination["updated"] = rfc3339(state.now())
+    destination["updated"] = stamp(state.now())
 
 
 @behaviour("v2.core.event_destinations.create")

@@ -29,9 +29,10 @@ import re
 from collections import Counter
 from typing import Any
 
+from ...times import stamp, unix
 from ..refusals import refuse, unexpected_state
 from ..state import Held, State, fill
-from ..thin import record, related, rfc3339, unix
+from ..thin import record, related
 from ..v2 import V2Error
 from .registry import Call, behaviour
 
@@ -160,7 +161,7 @@ class Report:
         for meter_id, errors in self.errors.items():
             count = len(errors)
             codes = Counter(code for code, _, _ in errors)
-            now = rfc3339(state.now())
+            now = stamp(state.now())
             summary = "There is 1 invalid event" if count == 1 else f"There are {count} invalid events"
             data = {
                 "developer_message_summary": summary,
@@ -223,8 +224,8 @@ def from_stream(state: State, events: list[dict[str, Any]], context: str | None)
     report = Report()
     for event in events:
         if not taken(state, event["identifier"]):
-            stamp = event.get("timestamp")
-            at = unix(stamp) if isinstance(stamp, str) else state.now()
+            sent = event.get("timestamp")
+            at = int(unix(sent)) if isinstance(sent, str) else state.now()
             keep(state, event["event_name"], event["payload"], event["identifier"], at, report)
     report.emit(state)
 
@@ -391,7 +392,7 @@ def meter_event_v2(call: Call) -> dict[str, Any]:
     found = problem(state, meter_for(state, p["event_name"]), p["payload"])
     if found is not None and found[0] in _V2_CODES:
         raise V2Error(400, "invalid_request_error", _V2_CODES[found[0]], found[1])
-    at = unix(p["timestamp"]) if p.get("timestamp") else state.now()
+    at = int(unix(p["timestamp"])) if p.get("timestamp") else state.now()
     report = Report()
     kept = keep(state, p["event_name"], p["payload"], identifier, at, report)
     report.emit(state)
@@ -400,8 +401,8 @@ def meter_event_v2(call: Call) -> dict[str, Any]:
         event_name=kept["event_name"],
         identifier=identifier,
         payload=kept["payload"],
-        timestamp=rfc3339(kept["timestamp"]),
-        created=rfc3339(kept["created"]),
+        timestamp=stamp(kept["timestamp"]),
+        created=stamp(kept["created"]),
     )
     return answer
 
